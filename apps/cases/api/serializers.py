@@ -1,0 +1,105 @@
+from rest_framework import serializers
+
+from apps.grids.models import Department
+
+from ..models import Case, CaseEvent, CasePhoto, Category
+from ..photos import MAX_PHOTOS
+from ..selectors import leaf_categories
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "parent", "default_level"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    unit = serializers.CharField(source="unit.name")
+    department = serializers.CharField(source="department.name", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "actor", "from_status", "to_status", "level", "unit", "department", "note", "created_at"]
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CasePhoto
+        fields = ["id", "kind", "url", "thumbnail_url", "width", "height"]
+
+    def _url(self, photo, size):
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        path = reverse("cases:photo", args=[photo.case_id, photo.pk, size])
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, photo) -> str:
+        return self._url(photo, "full")
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._url(photo, "thumb")
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.code")
+    category_name = serializers.CharField(source="category.name")
+    grid = serializers.CharField(source="area.name")
+    handling_unit = serializers.CharField(source="handling_area.name")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "title", "status", "category", "category_name", "channel", "urgency", "grid",
+            "level", "handling_unit", "deadline", "created_at", "accepted_at", "closed_at",
+        ]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "description", "address", "latitude", "longitude", "events", "photos", "allowed_actions",
+        ]
+
+    def get_allowed_actions(self, case) -> list[str]:
+        from ..workflow import actions_for
+
+        return [a.name for a in actions_for(case.status, self.context["request"].user.role)]
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """Input of POST /api/cases/ (JSON, or multipart with `photos`)."""
+
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.none())
+    description = serializers.CharField(max_length=4000)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
+                                        coerce_to_string=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180,
+                                         coerce_to_string=False)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    urgency = serializers.ChoiceField(choices=Case._meta.get_field("urgency").choices, required=False)
+    channel = serializers.ChoiceField(choices=Case._meta.get_field("channel").choices, required=False)
+    reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    reporter_phone = serializers.RegexField(r"^[0-9+\- ]{5,20}$", required=False, allow_blank=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+
+
+class ActionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True),
+                                                    required=False, allow_null=True, default=None)

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.grids.models import Department
+
+from .models import Category, Channel, Urgency
+from .selectors import leaf_categories
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class CaseForm(forms.Form):
+    """Parses the filing page; the rules live in `case_create`."""
+
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
+                                      empty_label=_("— choose —"))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6,
+                                  min_value=-90, max_value=90)
+    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6,
+                                   min_value=-180, max_value=180)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.GRID_WORKER)
+    reporter_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
+    reporter_phone = forms.RegexField(label=_("Resident's phone"), regex=r"^[0-9+\- ]{5,20}$", required=False)
+    photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True),
+                                        required=False)

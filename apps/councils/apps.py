@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CouncilsConfig(AppConfig):
+    name = "apps.councils"
+    label = "councils"

@@ -52,7 +52,11 @@ ACTIONS = {
             "reject", _("Reject"), frozenset({Status.REPORTED, Status.ACCEPTED, Status.RETURNED}), Status.REJECTED,
             DISPATCHERS, needs_note=True,
         ),
-        Action("dispatch", _("Dispatch"), frozenset({Status.ACCEPTED, Status.RETURNED}), Status.DISPATCHED, DISPATCHERS),
+        # Dispatching a reported case accepts it in the same step (立案 and 派遣 at once).
+        Action(
+            "dispatch", _("Dispatch"), frozenset({Status.REPORTED, Status.ACCEPTED, Status.RETURNED}),
+            Status.DISPATCHED, DISPATCHERS,
+        ),
         Action(
             "sign", _("Sign for"), frozenset({Status.DISPATCHED}), Status.IN_PROGRESS,
             frozenset({Role.DEPARTMENT_OFFICIAL}), needs_ticket=True,

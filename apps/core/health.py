@@ -17,10 +17,14 @@ def check_database():
 
 
 def check_broker():
-    from govplatform.celery import app
+    """Connect to the configured broker (Redis, or the filesystem queue) once, briefly."""
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             transport = conn.transport_cls
     except Exception as exc:

@@ -48,6 +48,13 @@ class CaseForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    """Parses an action button's form; which fields an action takes is the service's business."""
+
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.filter(is_active=True),
                                         required=False)
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("Co-handling departments"), queryset=Department.objects.filter(is_active=True), required=False)
+    original = forms.CharField(label=_("Number of the original case"), required=False, max_length=40)
+    hours = forms.IntegerField(label=_("Extra working hours"), required=False, min_value=1, max_value=720)
+    photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}))

@@ -63,6 +63,17 @@ class Urgency(models.TextChoices):
     CRITICAL = "critical", _("critical")
 
 
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASIC = "basic", _("basically satisfied")
+    DISSATISFIED = "dissatisfied", _("dissatisfied")
+
+
+class RatingSource(models.TextChoices):
+    RESIDENT = "resident", _("resident online")
+    CALLBACK = "callback", _("phone callback")
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All case scoping, once: the area subtree of the person's scope, cases they filed,
@@ -117,8 +128,26 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("filed at"), db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The deadline was computed for a year whose official holiday schedule is not known yet.
+    deadline_provisional = models.BooleanField(_("provisional deadline"), default=False)
+    # 返工: how often verification failed or a resident was dissatisfied.
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Set while a department's extension request waits for the dispatcher.
+    extension_requested_hours = models.PositiveIntegerField(_("extension requested (hours)"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    rating_source = models.CharField(_("rated through"), max_length=20, choices=RatingSource.choices, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # The id a linked system (the 12345 hotline) gave the case; unique per source.
+    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True, unique=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -126,10 +155,20 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="case_status_created_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="case_status_created_idx"),
+            # The escalation sweep reads only open cases past their deadline: this partial
+            # index holds open cases alone, so the sweep's cost follows them, not the table.
+            models.Index(fields=["deadline"], condition=Q(status__in=sorted(OPEN_STATUSES)),
+                         name="case_open_deadline_idx"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    @property
+    def extension_pending(self):
+        return self.extension_requested_hours is not None
 
     @property
     def is_overdue(self):
@@ -218,3 +257,17 @@ class CasePhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["pk"]
+
+
+class PersonalDataReveal(models.Model):
+    """One showing of a reporter's unmasked name/phone to a member of staff (audit)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    via = models.CharField(max_length=10, default="web")
+
+    class Meta:
+        verbose_name = _("personal data reveal")
+        verbose_name_plural = _("personal data reveals")
+        ordering = ["-at"]

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
 from apps.core.exceptions import InvalidInput, NotPermitted, OutOfScope
 from apps.core.worktime import deadline_after
 from apps.dispatch.models import Ticket
@@ -152,36 +151,74 @@ def _record(case, *, actor, action, from_status, note, now, department=None):
     )
 
 
-def _transition(*, case, actor, action, note="", now=None, apply=None, department=None):
-    """Lock, check the table, change, record — in one transaction. Returns the fresh case."""
+def _save_photos(case, event, prepared, kind, saved_files):
+    for photo in prepared:
+        stored = CasePhoto(case=case, event=event, kind=kind, original_name=photo.original_name,
+                           width=photo.width, height=photo.height)
+        stored.image.save(photo.image.name, photo.image, save=False)
+        saved_files.append(stored.image)
+        stored.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        saved_files.append(stored.thumbnail)
+        stored.save()
+
+
+def _transition(*, case, actor, action, note="", now=None, apply=None, photos=(), require_photo=False):
+    """Lock, check the table, change, record — in one transaction. Returns the fresh case.
+
+    `apply(locked, ticket, now)` makes the action's own changes and may return the
+    department to name in the event. Photos are validated before anything is written.
+    """
     note = (note or "").strip()
-    with transaction.atomic():
-        if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-            raise OutOfScope(_("No such case."))
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        spec = workflow.check(action, locked.status, actor.role)
-        if spec.needs_note and not note:
-            raise InvalidInput(_("Give a reason."), field="note")
-        ticket = None
-        if spec.needs_ticket:
-            ticket = (
-                Ticket.objects.select_for_update()
-                .filter(case=locked, department_id=actor.department_id, status__in=Ticket.OPEN)
-                .first()
-            )
-            if ticket is None:
-                raise NotPermitted(_("Your department holds no open ticket on this case."))
-        now = now or timezone.now()
-        from_status = locked.status
-        locked.status = spec.target
-        if apply is not None:
-            department = apply(locked, ticket, now) or department
-        elif ticket is not None:
-            department = ticket.department
-        locked.save()
-        _record(locked, actor=actor, action=action, from_status=from_status, note=note, now=now,
-                department=department)
+    if len(note) > 2000:
+        raise InvalidInput(_("The note is longer than 2000 characters."), field="note")
+    prepared = prepare_photos(photos)
+    saved_files = []
+    try:
+        with transaction.atomic():
+            if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+                raise OutOfScope(_("No such case."))
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            spec = workflow.check(action, locked, actor.role if actor else SYSTEM_ROLE)
+            if spec.needs_note and not note:
+                raise InvalidInput(_("Give a reason."), field="note")
+            if require_photo and not prepared:
+                raise InvalidInput(_("Add at least one photo of the result."), field="photos")
+            ticket = None
+            if spec.needs_ticket:
+                ticket = (
+                    Ticket.objects.select_for_update()
+                    .filter(case=locked, department_id=actor.department_id, status__in=Ticket.OPEN)
+                    .first()
+                )
+                if ticket is None:
+                    raise NotPermitted(_("Your department holds no open ticket on this case."))
+            now = now or timezone.now()
+            from_status = locked.status
+            if spec.target is not None:
+                locked.status = spec.target
+            department = ticket.department if ticket is not None else None
+            if apply is not None:
+                department = apply(locked, ticket, now) or department
+            locked.save()
+            event = _record(locked, actor=actor, action=action, from_status=from_status, note=note, now=now,
+                            department=department)
+            _save_photos(locked, event, prepared, CasePhoto.Kind.AFTER, saved_files)
+            transaction.on_commit(lambda: _after_commit(event.pk))
+    except Exception:
+        for field_file in saved_files:
+            field_file.storage.delete(field_file.name)
+        raise
     return locked
+
+
+SYSTEM_ROLE = "system"
+
+
+def _after_commit(event_id):
+    """Hook for what follows a committed change (notifications, webhooks)."""
+    from . import signals_out
+
+    signals_out.event_committed(event_id)
 
 
 def case_accept(*, case, actor, note="", now=None):
@@ -192,25 +229,47 @@ def case_accept(*, case, actor, note="", now=None):
 
 
 def case_reject(*, case, actor, note, now=None):
-    """Not accepted (out of scope, duplicate, …); the reason is required."""
+    """Not accepted (out of scope, a certificate that must not be issued, …); the reason is required."""
     return _transition(case=case, actor=actor, action="reject", note=note, now=now)
 
 
-def case_dispatch(*, case, actor, department, note="", now=None):
-    """派遣: open a ticket for the lead department. Accepts implicitly when needed."""
+def case_merge(*, case, actor, original, note="", now=None):
+    """A duplicate: rejected as merged, pointing to the original; its reporter sees that."""
+    if not isinstance(original, Case) or original.pk == case.pk:
+        raise InvalidInput(_("Choose the original case, not this one."), field="original")
+    if not Case.objects.visible_to(actor).open().filter(pk=original.pk).exists():
+        raise InvalidInput(_("The original must be an open case you can see."), field="original")
+    if original.merged_into_id:
+        raise InvalidInput(_("That case is itself a merged duplicate."), field="original")
+
+    def apply(locked, ticket, now):
+        locked.merged_into = original
+    note = note or _("Duplicate of %(number)s.") % {"number": original.number}
+    return _transition(case=case, actor=actor, action="merge", note=note, now=now, apply=apply)
+
+
+def _check_department(actor, department, field="department"):
     if not isinstance(department, Department) or not department.is_active:
-        raise InvalidInput(_("Choose an active department."), field="department")
+        raise InvalidInput(_("Choose an active department."), field=field)
     county = _county_of(actor)
     if not department.area.is_within(county):
-        raise InvalidInput(_("Choose a department of %(county)s.") % {"county": county.name}, field="department")
+        raise InvalidInput(_("Choose a department of %(county)s.") % {"county": county.name}, field=field)
+
+
+def case_dispatch(*, case, actor, department, co_departments=(), note="", now=None):
+    """派遣: open a ticket for the lead department and one per co-handling department (协办).
+    Accepts the case in the same step when it was only reported."""
+    _check_department(actor, department)
+    co_departments = [d for d in (co_departments or []) if d != department]
+    for co in co_departments:
+        _check_department(actor, co, field="co_departments")
 
     def apply(locked, ticket, now):
         locked.accepted_at = locked.accepted_at or now
-        Ticket.objects.create(
-            case=locked, department=department, is_lead=True, created_at=now,
-            sign_deadline=deadline_after(now, SIGN_FOR_HOURS),
-            finish_deadline=locked.deadline or deadline_after(now, locked.category.hours_for(locked.level)),
-        )
+        finish = locked.deadline or deadline_after(now, locked.category.hours_for(locked.level))
+        for dept, lead in [(department, True)] + [(d, False) for d in co_departments]:
+            Ticket.objects.create(case=locked, department=dept, is_lead=lead, created_at=now,
+                                  sign_deadline=deadline_after(now, SIGN_FOR_HOURS), finish_deadline=finish)
         return department
     return _transition(case=case, actor=actor, action="dispatch", note=note, now=now, apply=apply)
 
@@ -220,32 +279,107 @@ def case_sign(*, case, actor, note="", now=None):
     def apply(locked, ticket, now):
         ticket.status, ticket.signed_at = Ticket.Status.SIGNED, now
         ticket.save(update_fields=["status", "signed_at"])
-        return ticket.department
+        if not ticket.is_lead:
+            locked.status = Status.DISPATCHED if locked.status == Status.IN_PROGRESS else locked.status
     return _transition(case=case, actor=actor, action="sign", note=note, now=now, apply=apply)
 
 
 def case_return(*, case, actor, note, now=None):
-    """退回: "not ours", with the reason, back to the dispatcher."""
+    """退回: "not ours", with the reason, back to the dispatcher. Every open ticket closes:
+    the dispatcher decides anew."""
     def apply(locked, ticket, now):
-        ticket.status, ticket.finished_at, ticket.result = Ticket.Status.RETURNED, now, note
-        ticket.save(update_fields=["status", "finished_at", "result"])
-        return ticket.department
+        Ticket.objects.filter(case=locked, status__in=Ticket.OPEN).update(
+            status=Ticket.Status.RETURNED, finished_at=now)
+        Ticket.objects.filter(pk=ticket.pk).update(result=note)
+        locked.extension_requested_hours = None
     return _transition(case=case, actor=actor, action="return", note=note, now=now, apply=apply)
 
 
-def case_resolve(*, case, actor, note="", now=None):
-    """处置/反馈: the department reports the case handled."""
+def case_request_extension(*, case, actor, hours, note, now=None):
+    """申请延期: the department asks for more working hours, with the reason."""
+    try:
+        hours = int(hours)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Give the extra time in whole hours."), field="hours") from None
+    if not 1 <= hours <= 720:
+        raise InvalidInput(_("Ask for between 1 and 720 hours."), field="hours")
+
+    def apply(locked, ticket, now):
+        locked.extension_requested_hours = hours
+    note = f"{note} (+{hours} h)" if note else note
+    return _transition(case=case, actor=actor, action="request_extension", note=note, now=now, apply=apply)
+
+
+def case_grant_extension(*, case, actor, note="", now=None):
+    """The dispatcher grants the requested hours: the case and its open tickets get the new deadline."""
+    def apply(locked, ticket, now):
+        base = max(locked.deadline or now, now)
+        locked.deadline = deadline_after(base, locked.extension_requested_hours)
+        locked.extension_requested_hours = None
+        Ticket.objects.filter(case=locked, status__in=Ticket.OPEN).update(finish_deadline=locked.deadline)
+    return _transition(case=case, actor=actor, action="grant_extension", note=note, now=now, apply=apply)
+
+
+def case_refuse_extension(*, case, actor, note, now=None):
+    def apply(locked, ticket, now):
+        locked.extension_requested_hours = None
+    return _transition(case=case, actor=actor, action="refuse_extension", note=note, now=now, apply=apply)
+
+
+def case_resolve(*, case, actor, note="", photos=(), now=None):
+    """处置/反馈: the department reports its part handled. The case is resolved when the
+    lead department's ticket is; a co-handler's result is recorded on the timeline."""
     def apply(locked, ticket, now):
         ticket.status, ticket.finished_at, ticket.result = Ticket.Status.DONE, now, note
         ticket.signed_at = ticket.signed_at or now
         ticket.save(update_fields=["status", "finished_at", "result", "signed_at"])
-        return ticket.department
-    return _transition(case=case, actor=actor, action="resolve", note=note, now=now, apply=apply)
+        if ticket.is_lead:
+            locked.resolved_at = now
+            locked.extension_requested_hours = None
+        else:
+            locked.status = case_status_before(locked)
+    return _transition(case=case, actor=actor, action="resolve", note=note, now=now, apply=apply, photos=photos)
+
+
+def case_status_before(locked):
+    """The state a case keeps when a co-handler finishes: what it was before this action."""
+    return Case.objects.filter(pk=locked.pk).values_list("status", flat=True).get()
+
+
+def case_resolve_on_spot(*, case, actor, note="", photos=(), now=None):
+    """自行处置: the grid worker fixed it on the spot, with an after-photo."""
+    def apply(locked, ticket, now):
+        locked.accepted_at = locked.accepted_at or now
+        locked.resolved_at = now
+    return _transition(case=case, actor=actor, action="resolve_on_spot", note=note, now=now, apply=apply,
+                       photos=photos, require_photo=True)
+
+
+def case_resolve_locally(*, case, actor, note="", photos=(), now=None):
+    """小事不出村: the village handles a case itself."""
+    def apply(locked, ticket, now):
+        locked.resolved_at = now
+    return _transition(case=case, actor=actor, action="resolve_locally", note=note, now=now, apply=apply,
+                       photos=photos)
 
 
 def case_verify(*, case, actor, note="", now=None):
     """核查: someone on the ground confirms the fix."""
-    return _transition(case=case, actor=actor, action="verify", note=note, now=now)
+    def apply(locked, ticket, now):
+        locked.verified_at = now
+    return _transition(case=case, actor=actor, action="verify", note=note, now=now, apply=apply)
+
+
+def _reopen(locked, now):
+    locked.reopened_count += 1
+    locked.resolved_at = locked.verified_at = locked.closed_at = None
+    Ticket.objects.filter(case=locked, status__in=Ticket.OPEN).update(status=Ticket.Status.RETURNED, finished_at=now)
+
+
+def case_reopen(*, case, actor, note, now=None):
+    """返工: verification failed; back to the dispatcher, counted."""
+    return _transition(case=case, actor=actor, action="reopen", note=note, now=now,
+                       apply=lambda locked, ticket, now: _reopen(locked, now))
 
 
 def case_close(*, case, actor, note="", now=None):
@@ -255,26 +389,99 @@ def case_close(*, case, actor, note="", now=None):
     return _transition(case=case, actor=actor, action="close", note=note, now=now, apply=apply)
 
 
+def case_confirm_close(*, case, actor, note, now=None):
+    """After a dissatisfied rating, the dispatcher stands by the result and closes again."""
+    def apply(locked, ticket, now):
+        locked.closed_at = now
+    return _transition(case=case, actor=actor, action="confirm_close", note=note, now=now, apply=apply)
+
+
 ACTION_SERVICES = {
     "accept": case_accept,
     "reject": case_reject,
+    "merge": case_merge,
     "dispatch": case_dispatch,
     "sign": case_sign,
     "return": case_return,
+    "request_extension": case_request_extension,
+    "grant_extension": case_grant_extension,
+    "refuse_extension": case_refuse_extension,
     "resolve": case_resolve,
+    "resolve_on_spot": case_resolve_on_spot,
+    "resolve_locally": case_resolve_locally,
     "verify": case_verify,
+    "reopen": case_reopen,
     "close": case_close,
+    "confirm_close": case_confirm_close,
+}
+# The extra inputs each action takes beyond the case, the actor, a note and the time.
+ACTION_INPUTS = {
+    "merge": ("original",),
+    "dispatch": ("department", "co_departments"),
+    "request_extension": ("hours",),
+    "resolve": ("photos",),
+    "resolve_on_spot": ("photos",),
+    "resolve_locally": ("photos",),
 }
 
 
-def case_act(*, case, actor, action, note="", department=None, now=None):
-    """Run the named action; the one entry point for the action URLs of pages and API."""
+def case_act(*, case, actor, action, note="", now=None, **inputs):
+    """Run the named action with the inputs it takes; the one entry point for the action
+    URLs of pages and API. Inputs an action does not take are ignored."""
     from apps.core.exceptions import TransitionNotAllowed
 
     service = ACTION_SERVICES.get(action)
     if service is None:
         raise TransitionNotAllowed(_("Unknown action “%(action)s”.") % {"action": action}, code="unknown_action")
     kwargs = {"case": case, "actor": actor, "note": note, "now": now}
-    if action == "dispatch":
-        kwargs["department"] = department
+    for name in ACTION_INPUTS.get(action, ()):
+        if name in inputs and inputs[name] is not None:
+            kwargs[name] = inputs[name]
+    needed = {"merge": "original", "dispatch": "department", "request_extension": "hours"}.get(action)
+    if needed and needed not in kwargs:
+        # Check the table first, so a wrong role or state gets its own answer.
+        workflow.check(action, Case.objects.get(pk=case.pk), actor.role)
+        raise InvalidInput(_("This action needs “%(field)s”.") % {"field": needed}, field=needed)
     return service(**kwargs)
+
+
+def case_rate(*, case, satisfaction, comment="", source, actor=None, now=None):
+    """评价/回访: a resident (no account) or dispatch staff by phone rates a closed case, once.
+    A dissatisfied rating reopens it for the dispatcher's decision (返工, counted)."""
+    from .models import RatingSource, Satisfaction
+
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(_("Choose satisfied, basically satisfied or dissatisfied."), field="satisfaction")
+    if source not in RatingSource.values:
+        raise InvalidInput(_("Unknown rating source."), field="source")
+    if source == RatingSource.CALLBACK and (actor is None or actor.role not in workflow.DISPATCHERS):
+        raise NotPermitted(_("Only dispatch staff record callback ratings."))
+    comment = strip_tags((comment or "").strip())[:500]
+    with transaction.atomic():
+        if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+            raise OutOfScope(_("No such case."))
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != Status.CLOSED:
+            from apps.core.exceptions import TransitionNotAllowed
+
+            raise TransitionNotAllowed(_("Only a closed case can be rated."), code="not_closed")
+        if locked.rated_at is not None:
+            from apps.core.exceptions import TransitionNotAllowed
+
+            raise TransitionNotAllowed(_("This case has been rated already."), code="already_rated")
+        now = now or timezone.now()
+        locked.satisfaction, locked.satisfaction_comment = satisfaction, comment
+        locked.rating_source, locked.rated_at = source, now
+        label = Satisfaction(satisfaction).label
+        note = f"{label}{'：' + comment if comment else ''}"
+        if satisfaction == Satisfaction.DISSATISFIED:
+            locked.status = Status.ACCEPTED
+            _reopen(locked, now)
+            locked.save()
+            event = _record(locked, actor=actor, action="reopen", from_status=Status.CLOSED, now=now,
+                            note=_("Resident dissatisfied: %(note)s") % {"note": note})
+        else:
+            locked.save()
+            event = _record(locked, actor=actor, action="rate", from_status=Status.CLOSED, now=now, note=note)
+        transaction.on_commit(lambda: _after_commit(event.pk))
+    return locked

@@ -72,7 +72,7 @@ def case_detail(request, pk):
         case = selectors.case_detail(user=request.user, pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
-    actions = workflow.actions_for(case.status, request.user.role)
+    actions = workflow.actions_for(case, request.user.role)
     return render(request, "cases/detail.html", {
         "case": case, "actions": actions, "action_form": ActionForm(),
         "departments": Department.objects.filter(is_active=True, area__path__startswith=county_path(case.area)),
@@ -83,13 +83,19 @@ def case_detail(request, pk):
 @require_POST
 def case_act(request, pk, action):
     case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("cases:detail", pk=pk)
+    inputs = dict(form.cleaned_data)
+    number = inputs.pop("original", "").strip()
+    if number:
+        inputs["original"] = Case.objects.visible_to(request.user).filter(number=number).first()
+        if inputs["original"] is None:
+            messages.error(request, _("No case numbered %(number)s that you can see.") % {"number": number})
+            return redirect("cases:detail", pk=pk)
     try:
-        services.case_act(case=case, actor=request.user, action=action, note=form.cleaned_data["note"],
-                          department=form.cleaned_data["department"])
+        services.case_act(case=case, actor=request.user, action=action, **inputs)
     except OutOfScope:
         raise Http404 from None
     except DomainError as exc:

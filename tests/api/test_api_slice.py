@@ -28,7 +28,7 @@ def test_slice_through_the_api(world):
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["grid"] == "东风社区第1网格" and case["status"] == "reported"
-    assert len(case["photos"]) == 1 and case["allowed_actions"] == []  # a grid worker may not dispatch
+    assert len(case["photos"]) == 1 and case["allowed_actions"] == ["resolve_on_spot"]  # not dispatch
     detail = dan.get(f"/api/cases/{case['id']}/").json()
     assert "dispatch" in detail["allowed_actions"]
     r = dan.post(f"/api/cases/{case['id']}/actions/dispatch/", {"department": world.urban.pk}, format="json")

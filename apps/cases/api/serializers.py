@@ -74,7 +74,7 @@ class CaseDetailSerializer(CaseListSerializer):
     def get_allowed_actions(self, case) -> list[str]:
         from ..workflow import actions_for
 
-        return [a.name for a in actions_for(case.status, self.context["request"].user.role)]
+        return [a.name for a in actions_for(case, self.context["request"].user.role)]
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -100,6 +100,19 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class ActionSerializer(serializers.Serializer):
+    """Inputs of POST /api/cases/{id}/actions/{action}/. Each action reads the ones it takes:
+    dispatch → department (+ co_departments), merge → original, request_extension → hours,
+    resolve / resolve_on_spot / resolve_locally → photos (multipart). A note is a reason
+    where one is required (reject, return, reopen, request_extension, refuse_extension)."""
+
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True),
                                                     required=False, allow_null=True, default=None)
+    co_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True),
+                                                        many=True, required=False, default=list)
+    original = serializers.SlugRelatedField(slug_field="number", queryset=Case.objects.all(), required=False,
+                                            allow_null=True, default=None,
+                                            help_text="number of the original case (merge)")
+    hours = serializers.IntegerField(min_value=1, max_value=720, required=False, allow_null=True, default=None)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
+                                   default=list)

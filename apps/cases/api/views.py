@@ -65,8 +65,13 @@ class CaseDetail(generics.RetrieveAPIView):
 
 
 class CaseAction(APIView):
-    """Take an action on a case: accept, reject, dispatch, sign, return, resolve, verify, close.
-    409 when the case's state does not allow it now, 403 when your role may not."""
+    """Take an action on a case (see `allowed_actions` on the case for what you may do now):
+    accept, reject, merge, dispatch, sign, return, request_extension, grant_extension,
+    refuse_extension, resolve, resolve_on_spot, resolve_locally, verify, reopen, close,
+    confirm_close. 409 when the case's state does not allow it now (someone acted first),
+    403 when your role may not, 404 when the case is not yours to see."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=ActionSerializer, responses={200: CaseDetailSerializer})
     def post(self, request, pk, action):
@@ -78,7 +83,9 @@ class CaseAction(APIView):
             raise OutOfScope("No such case.")
         serializer = ActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.case_act(case=case, actor=request.user, action=action, **serializer.validated_data)
+        inputs = dict(serializer.validated_data)
+        inputs["photos"] = request.FILES.getlist("photos") if request.FILES else []
+        services.case_act(case=case, actor=request.user, action=action, **inputs)
         case = selectors.case_detail(user=request.user, pk=pk)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 

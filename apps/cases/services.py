@@ -162,16 +162,16 @@ def _save_photos(case, event, prepared, kind, saved_files):
         stored.save()
 
 
-def _transition(*, case, actor, action, note="", now=None, apply=None, photos=(), require_photo=False):
-    """Lock, check the table, change, record — in one transaction. Returns the fresh case.
+def _transition(*, case, actor, action, note="", now=None, apply=None, validate=None, photos=(),
+                require_photo=False):
+    """Lock, check the table, validate the inputs, change, record — in one transaction.
+    Returns the fresh case.
 
-    `apply(locked, ticket, now)` makes the action's own changes and may return the
-    department to name in the event. Photos are validated before anything is written.
+    The table is checked before the inputs, so a refused role or state gets that answer
+    whatever it sent. `validate()` checks the action's own inputs; `apply(locked, ticket,
+    now)` makes its changes and may return the department to name in the event.
     """
     note = (note or "").strip()
-    if len(note) > 2000:
-        raise InvalidInput(_("The note is longer than 2000 characters."), field="note")
-    prepared = prepare_photos(photos)
     saved_files = []
     try:
         with transaction.atomic():
@@ -181,6 +181,11 @@ def _transition(*, case, actor, action, note="", now=None, apply=None, photos=()
             spec = workflow.check(action, locked, actor.role if actor else SYSTEM_ROLE)
             if spec.needs_note and not note:
                 raise InvalidInput(_("Give a reason."), field="note")
+            if len(note) > 2000:
+                raise InvalidInput(_("The note is longer than 2000 characters."), field="note")
+            if validate is not None:
+                validate()
+            prepared = prepare_photos(photos)
             if require_photo and not prepared:
                 raise InvalidInput(_("Add at least one photo of the result."), field="photos")
             ticket = None
@@ -235,17 +240,19 @@ def case_reject(*, case, actor, note, now=None):
 
 def case_merge(*, case, actor, original, note="", now=None):
     """A duplicate: rejected as merged, pointing to the original; its reporter sees that."""
-    if not isinstance(original, Case) or original.pk == case.pk:
-        raise InvalidInput(_("Choose the original case, not this one."), field="original")
-    if not Case.objects.visible_to(actor).open().filter(pk=original.pk).exists():
-        raise InvalidInput(_("The original must be an open case you can see."), field="original")
-    if original.merged_into_id:
-        raise InvalidInput(_("That case is itself a merged duplicate."), field="original")
+    def validate():
+        if not isinstance(original, Case) or original.pk == case.pk:
+            raise InvalidInput(_("Choose the original case, not this one."), field="original")
+        if not Case.objects.visible_to(actor).open().filter(pk=original.pk).exists():
+            raise InvalidInput(_("The original must be an open case you can see."), field="original")
+        if original.merged_into_id:
+            raise InvalidInput(_("That case is itself a merged duplicate."), field="original")
 
     def apply(locked, ticket, now):
         locked.merged_into = original
-    note = note or _("Duplicate of %(number)s.") % {"number": original.number}
-    return _transition(case=case, actor=actor, action="merge", note=note, now=now, apply=apply)
+    if not note and isinstance(original, Case):
+        note = _("Duplicate of %(number)s.") % {"number": original.number}
+    return _transition(case=case, actor=actor, action="merge", note=note, now=now, apply=apply, validate=validate)
 
 
 def _check_department(actor, department, field="department"):
@@ -259,10 +266,12 @@ def _check_department(actor, department, field="department"):
 def case_dispatch(*, case, actor, department, co_departments=(), note="", now=None):
     """派遣: open a ticket for the lead department and one per co-handling department (协办).
     Accepts the case in the same step when it was only reported."""
-    _check_department(actor, department)
     co_departments = [d for d in (co_departments or []) if d != department]
-    for co in co_departments:
-        _check_department(actor, co, field="co_departments")
+
+    def validate():
+        _check_department(actor, department)
+        for co in co_departments:
+            _check_department(actor, co, field="co_departments")
 
     def apply(locked, ticket, now):
         locked.accepted_at = locked.accepted_at or now
@@ -271,7 +280,8 @@ def case_dispatch(*, case, actor, department, co_departments=(), note="", now=No
             Ticket.objects.create(case=locked, department=dept, is_lead=lead, created_at=now,
                                   sign_deadline=deadline_after(now, SIGN_FOR_HOURS), finish_deadline=finish)
         return department
-    return _transition(case=case, actor=actor, action="dispatch", note=note, now=now, apply=apply)
+    return _transition(case=case, actor=actor, action="dispatch", note=note, now=now, apply=apply,
+                       validate=validate)
 
 
 def case_sign(*, case, actor, note="", now=None):
@@ -300,14 +310,19 @@ def case_request_extension(*, case, actor, hours, note, now=None):
     try:
         hours = int(hours)
     except (TypeError, ValueError):
-        raise InvalidInput(_("Give the extra time in whole hours."), field="hours") from None
-    if not 1 <= hours <= 720:
-        raise InvalidInput(_("Ask for between 1 and 720 hours."), field="hours")
+        hours = None
+
+    def validate():
+        if hours is None:
+            raise InvalidInput(_("Give the extra time in whole hours."), field="hours")
+        if not 1 <= hours <= 720:
+            raise InvalidInput(_("Ask for between 1 and 720 hours."), field="hours")
 
     def apply(locked, ticket, now):
         locked.extension_requested_hours = hours
-    note = f"{note} (+{hours} h)" if note else note
-    return _transition(case=case, actor=actor, action="request_extension", note=note, now=now, apply=apply)
+    note = f"{note} (+{hours} h)" if note and hours else note
+    return _transition(case=case, actor=actor, action="request_extension", note=note, now=now, apply=apply,
+                       validate=validate)
 
 
 def case_grant_extension(*, case, actor, note="", now=None):

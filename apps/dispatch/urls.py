@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import queue as queue_views
 
 app_name = "dispatch"
 urlpatterns = [
-    path("queue/", views.queue, name="queue"),
-    path("tickets/", views.tickets, name="tickets"),
+    path("queue/", queue_views.queue, name="queue"),
+    path("tickets/", queue_views.tickets, name="tickets"),
 ]

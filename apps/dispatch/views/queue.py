@@ -8,7 +8,7 @@ from apps.cases.models import Case
 from apps.cases.selectors import LIST_RELATED
 from apps.cases.workflow import Status
 
-from .models import Ticket
+from ..models import Ticket
 
 QUEUE_STATUSES = (Status.REPORTED, Status.ACCEPTED, Status.RETURNED, Status.RESOLVED, Status.VERIFIED)
 

@@ -1,0 +1,1 @@
+"""Dispatch pages, one module per subject (queue, tickets, escalation and whistle, directives)."""

@@ -55,3 +55,8 @@ class Ticket(models.Model):
 
     def __str__(self):
         return f"{self.case_id} → {self.department_id}"
+
+
+# Escalation lives in its own module (owned by the escalation work); imported here so
+# Django registers it with the dispatch app.
+from .escalation_models import Escalation  # noqa: E402,F401

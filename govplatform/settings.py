@@ -220,6 +220,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# --- Resident case lookup (public page) -------------------------------------------------
+# Failed look-ups (wrong number or access code) allowed per client address and per case
+# number, django-ratelimit syntax N/[N]s|m|h|d. Counted in the "ratelimit" cache: Redis when
+# REDIS_URL is set (shared by every process), else this process's memory.
+RESIDENT_LOOKUP_RATE = env_str("RESIDENT_LOOKUP_RATE", "5/10m")
+if not __import__("re").fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", RESIDENT_LOOKUP_RATE):
+    raise ImproperlyConfigured(f"RESIDENT_LOOKUP_RATE={RESIDENT_LOOKUP_RATE!r}: expected N/[N]s|m|h|d, e.g. 5/10m")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                  "KEY_PREFIX": "rl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+
 # --- Demo -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 

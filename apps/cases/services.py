@@ -17,6 +17,7 @@ from apps.core.worktime import deadline_after
 from apps.dispatch.models import Ticket
 from apps.grids.models import Area, Department, Level
 from apps.grids.selectors import grid_at_point
+from apps.inventories import gates as inventory_gates
 
 from . import workflow
 from .models import Case, CaseEvent, CasePhoto, Category, Channel, Urgency
@@ -100,7 +101,13 @@ def case_create(
         found = grid
     prepared = prepare_photos(photos)
     now = now or timezone.now()
+    # The lists in force (apps/inventories/gates.py): a certificate on the not-to-issue list
+    # is refused here; a village/grid-level matter not on the admission list goes to the township.
+    inventory_gates.certificate_gate(area=found, text=f"{title or ''} {description}", category=category)
     level = Level(category.default_level)
+    admission = inventory_gates.admission_check(category=category, area=found) if level >= Level.VILLAGE else None
+    if admission is not None and not admission.allowed:
+        level = Level.TOWNSHIP
     handling_area = found.ancestor_at(level) or found
     title = strip_tags((title or "").strip())[:120] or f"{category.name}：{description[:30]}"
 
@@ -128,7 +135,8 @@ def case_create(
                 created_by=actor,
                 created_at=now,
             )
-            event = _record(case, actor=actor, action="file", from_status="", note="", now=now)
+            event = _record(case, actor=actor, action="file", from_status="", now=now,
+                            note=admission.message if admission is not None and not admission.allowed else "")
             for photo in prepared:
                 stored = CasePhoto(case=case, event=event, kind=CasePhoto.Kind.BEFORE,
                                    original_name=photo.original_name, width=photo.width, height=photo.height)
@@ -263,9 +271,12 @@ def _check_department(actor, department, field="department"):
         raise InvalidInput(_("Choose a department of %(county)s.") % {"county": county.name}, field=field)
 
 
-def case_dispatch(*, case, actor, department, co_departments=(), note="", now=None):
+def case_dispatch(*, case, actor, department=None, co_departments=(), note="", now=None):
     """派遣: open a ticket for the lead department and one per co-handling department (协办).
-    Accepts the case in the same step when it was only reported."""
+    Accepts the case in the same step when it was only reported. Without a department, the
+    one the power list in force makes responsible for the category is taken (权责清单)."""
+    if department is None:
+        department = inventory_gates.suggest_department(case.category, case.area)
     co_departments = [d for d in (co_departments or []) if d != department]
 
     def validate():
@@ -453,6 +464,8 @@ def case_act(*, case, actor, action, note="", now=None, **inputs):
         if name in inputs and inputs[name] is not None:
             kwargs[name] = inputs[name]
     needed = {"merge": "original", "dispatch": "department", "request_extension": "hours"}.get(action)
+    if needed == "department" and inventory_gates.suggest_department(case.category, case.area) is not None:
+        needed = None  # case_dispatch takes the power list's department
     if needed and needed not in kwargs:
         # Check the table first, so a wrong role or state gets its own answer.
         workflow.check(action, Case.objects.get(pk=case.pk), actor.role)

@@ -196,6 +196,39 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "apps.core.tasks.heartbeat", "schedule": float(HEARTBEAT_INTERVAL_SECONDS)},
 }
 
+# --- Working time and escalation (apps/core/worktime.py, apps/dispatch/escalation.py) ----
+
+
+def _work_periods(name, default):
+    """"08:30-12:00,14:00-18:00" → [(time(8, 30), time(12)), …]: ordered, non-overlapping."""
+    from datetime import time
+
+    text = env_str(name, default)
+    periods = []
+    try:
+        for part in text.split(","):
+            begin, end = (time.fromisoformat(x.strip()) for x in part.split("-"))
+            periods.append((begin, end))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r} must look like 08:30-12:00,14:00-18:00") from None
+    for (b1, e1), nxt in zip(periods, periods[1:] + [None]):
+        if not b1 < e1 or (nxt is not None and not e1 <= nxt[0]):
+            raise ImproperlyConfigured(f"{name}={text!r}: periods must be ordered and must not overlap")
+    return periods
+
+
+WORKTIME_PERIODS = _work_periods("WORKTIME_PERIODS", "08:30-12:00,14:00-18:00")
+ESCALATION_INTERVAL_SECONDS = env_int("ESCALATION_INTERVAL_SECONDS", 60, minimum=10)
+# Cases locked and moved per transaction by one sweep; a crash loses at most one batch's work
+# (rolled back, redone by the next sweep).
+ESCALATION_BATCH_SIZE = env_int("ESCALATION_BATCH_SIZE", 500, minimum=1, maximum=5000)
+CELERY_BEAT_SCHEDULE["escalate-overdue"] = {
+    "task": "apps.dispatch.tasks.escalate_overdue",
+    "schedule": float(ESCALATION_INTERVAL_SECONDS),
+    # A sweep not started within one interval is dropped: the next one does its work.
+    "options": {"expires": float(ESCALATION_INTERVAL_SECONDS)},
+}
+
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput, NotPermitted, OutOfScope
-from apps.core.worktime import deadline_after
+from apps.core.worktime import deadline_after, deadline_info
 from apps.dispatch.models import Ticket
 from apps.grids.models import Area, Department, Level
 from apps.grids.selectors import grid_at_point
@@ -111,6 +111,8 @@ def case_create(
     handling_area = found.ancestor_at(level) or found
     title = strip_tags((title or "").strip())[:120] or f"{category.name}：{description[:30]}"
 
+    # Provisional when the count ran into a year whose holidays are not published yet.
+    deadline, provisional = deadline_info(now, category.hours_for(level))
     saved_files = []
     try:
         with transaction.atomic():
@@ -131,7 +133,8 @@ def case_create(
                 level=level,
                 handling_area=handling_area,
                 status=Status.REPORTED,
-                deadline=deadline_after(now, category.hours_for(level)),
+                deadline=deadline,
+                deadline_provisional=provisional,
                 created_by=actor,
                 created_at=now,
             )
@@ -340,7 +343,7 @@ def case_grant_extension(*, case, actor, note="", now=None):
     """The dispatcher grants the requested hours: the case and its open tickets get the new deadline."""
     def apply(locked, ticket, now):
         base = max(locked.deadline or now, now)
-        locked.deadline = deadline_after(base, locked.extension_requested_hours)
+        locked.deadline, locked.deadline_provisional = deadline_info(base, locked.extension_requested_hours)
         locked.extension_requested_hours = None
         Ticket.objects.filter(case=locked, status__in=Ticket.OPEN).update(finish_deadline=locked.deadline)
     return _transition(case=case, actor=actor, action="grant_extension", note=note, now=now, apply=apply)

@@ -516,3 +516,19 @@ def case_rate(*, case, satisfaction, comment="", source, actor=None, now=None):
             event = _record(locked, actor=actor, action="rate", from_status=Status.CLOSED, now=now, note=note)
         transaction.on_commit(lambda: _after_commit(event.pk))
     return locked
+
+
+def case_reveal_personal_data(*, case, actor, via="web"):
+    """Show a reporter's name and phone unmasked to a role that needs them (dispatch staff
+    calling back); every showing is logged in PersonalDataReveal. Returns (name, phone)."""
+    from .models import PersonalDataReveal
+    from .privacy import may_reveal
+
+    with transaction.atomic():
+        fresh = Case.objects.visible_to(actor).filter(pk=case.pk).first()
+        if fresh is None:
+            raise OutOfScope(_("No such case."))
+        if not may_reveal(actor):
+            raise NotPermitted(_("Your role may not see reporters' personal data."))
+        PersonalDataReveal.objects.create(case=fresh, user=actor, via=via[:10])
+    return fresh.reporter_name, fresh.reporter_phone

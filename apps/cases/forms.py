@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.grids.models import Department
 
-from .models import Category, Channel, Urgency
+from .models import Category, Channel, Satisfaction, Urgency
 from .selectors import leaf_categories
 
 
@@ -58,3 +58,18 @@ class ActionForm(forms.Form):
     original = forms.CharField(label=_("Number of the original case"), required=False, max_length=40)
     hours = forms.IntegerField(label=_("Extra working hours"), required=False, min_value=1, max_value=720)
     photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
+
+
+class RatingForm(forms.Form):
+    """评价 / 回访: satisfied, basically satisfied or dissatisfied, with an optional comment."""
+
+    satisfaction = forms.ChoiceField(label=_("Rating"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LookupForm(forms.Form):
+    """A resident's look-up: the case number and the short access code given at filing."""
+
+    number = forms.CharField(label=_("Case number"), max_length=40)
+    code = forms.CharField(label=_("Access code"), max_length=8)

@@ -7,6 +7,9 @@ from rest_framework.test import APIClient
 
 PUBLIC = {
     "healthz", "login", "logout", "set_language", "api-token", "api-schema", "api-docs", "api-redoc", "home",
+    # Residents have no account: they look their case up by number + access code (nothing
+    # without both; rate-limited), see no personal data. Proven in tests/cases/test_resident_page.py.
+    "cases:track", "cases:track-rate",
 }
 # Third-party URL sets with their own protection (Django admin: staff only).
 SKIP_PREFIXES = ("admin/",)
@@ -48,7 +51,9 @@ def project_routes():
 
 def test_the_route_list_is_not_empty():
     names = {name for name, _route in project_routes()}
-    assert {"cases:detail", "cases:photo", "dispatch:queue", "api-case-detail", "api-case-action"} <= names
+    assert {"cases:detail", "cases:photo", "dispatch:queue", "api-case-detail", "api-case-action",
+            "cases:reveal", "cases:callback", "cases:to-verify", "cases:duplicates", "api-case-reveal",
+            "api-case-rating", "api-case-duplicates"} <= names
 
 
 def test_anonymous_visitor_is_refused_everywhere_but_public_pages(client, objects):

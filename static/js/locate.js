@@ -11,6 +11,8 @@
     if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
     lat.value = latlng.lat.toFixed(6);
     lng.value = latlng.lng.toFixed(6);
+    // Lets the duplicate hints (htmx, listening for "change" on the form) look again.
+    lng.dispatchEvent(new Event("change", { bubbles: true }));
     if (pan) map.setView(latlng, Math.max(map.getZoom(), 14));
   }
   fetch(el.dataset.gridUrl, { credentials: "same-origin" })

@@ -1,6 +1,7 @@
 """Photo intake: accepted by content, not by name; re-encoded so what is served carries
 no EXIF (GPS included); bounded in bytes and pixels."""
 import io
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -32,9 +33,18 @@ def _safe_name(name):
     return base[:100] or "photo"
 
 
+# Markup, quotes and control characters have no business in a photo's name: a name like
+# `<script>….jpg` is refused outright rather than cleaned, so nobody wonders what was kept.
+_BAD_NAME = re.compile(r"[<>\"'`\x00-\x1f\x7f]")
+
+
 def prepare_photo(upload):
     """Validate and re-encode one uploaded file; raise InvalidInput naming the file."""
-    name = _safe_name(getattr(upload, "name", ""))
+    raw_name = getattr(upload, "name", "") or ""
+    if _BAD_NAME.search(raw_name):
+        raise InvalidInput(_("A photo's file name contains characters that are not allowed (< > quotes or "
+                             "control characters); rename the file."), field="photos")
+    name = _safe_name(raw_name)
     limit = settings.MAX_UPLOAD_MB * 1024 * 1024
     size = getattr(upload, "size", None)
     if size is not None and size > limit:

@@ -13,16 +13,6 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "parent", "default_level"]
 
 
-class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.display_name", default=None)
-    unit = serializers.CharField(source="unit.name")
-    department = serializers.CharField(source="department.name", default=None)
-
-    class Meta:
-        model = CaseEvent
-        fields = ["action", "actor", "from_status", "to_status", "level", "unit", "department", "note", "created_at"]
-
-
 class PhotoSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
@@ -45,6 +35,18 @@ class PhotoSerializer(serializers.ModelSerializer):
         return self._url(photo, "thumb")
 
 
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.display_name", default=None)
+    unit = serializers.CharField(source="unit.name")
+    department = serializers.CharField(source="department.name", default=None)
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["action", "actor", "from_status", "to_status", "level", "unit", "department", "note", "created_at",
+                  "photos"]
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
@@ -60,16 +62,42 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseListSerializer):
+    """Personal data comes masked (`138****5678`); dispatch staff get it unmasked, logged,
+    from POST /api/cases/{id}/reveal/."""
+
     events = EventSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
+    reporter_name = serializers.SerializerMethodField()
+    reporter_phone = serializers.SerializerMethodField()
+    access_code = serializers.SerializerMethodField()
+    merged_into = serializers.CharField(source="merged_into.number", default=None)
 
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "description", "address", "latitude", "longitude", "events", "photos", "allowed_actions",
+            "description", "address", "latitude", "longitude", "reporter_name", "reporter_phone", "access_code",
+            "merged_into", "reopened_count", "satisfaction", "satisfaction_comment", "rating_source", "rated_at",
+            "events", "photos", "allowed_actions",
         ]
+
+    def get_reporter_name(self, case) -> str:
+        from ..privacy import mask_name
+
+        return mask_name(case.reporter_name)
+
+    def get_reporter_phone(self, case) -> str:
+        from ..privacy import mask_phone
+
+        return mask_phone(case.reporter_phone)
+
+    def get_access_code(self, case) -> str | None:
+        """Shown to the person who filed the case (to pass on to the resident) and to dispatch staff."""
+        from ..privacy import may_reveal
+
+        user = self.context["request"].user
+        return case.access_code if case.created_by_id == user.pk or may_reveal(user) else None
 
     def get_allowed_actions(self, case) -> list[str]:
         from ..workflow import actions_for
@@ -116,3 +144,28 @@ class ActionSerializer(serializers.Serializer):
     hours = serializers.IntegerField(min_value=1, max_value=720, required=False, allow_null=True, default=None)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
                                    default=list)
+
+
+class DuplicateSerializer(CaseListSerializer):
+    distance_m = serializers.IntegerField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = ["id", "number", "title", "status", "category", "category_name", "grid", "created_at", "distance_m"]
+
+
+class DuplicateQuerySerializer(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    reporter_name = serializers.CharField()
+    reporter_phone = serializers.CharField()
+
+
+class RatingSerializer(serializers.Serializer):
+    """回访: the rating a resident gave dispatch staff by phone."""
+
+    satisfaction = serializers.ChoiceField(choices=Case._meta.get_field("satisfaction").choices)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

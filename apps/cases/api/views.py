@@ -1,6 +1,6 @@
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 from apps.core.exceptions import OutOfScope
 
 from .. import selectors, services
-from ..models import Case, Category
+from ..filters import CaseFilter
+from ..models import Case, Category, RatingSource
 from ..workflow import ACTIONS
 from .serializers import (
     ActionSerializer,
@@ -16,23 +17,26 @@ from .serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
     CategorySerializer,
+    DuplicateQuerySerializer,
+    DuplicateSerializer,
+    PersonalDataSerializer,
+    RatingSerializer,
 )
 
 
-class CaseFilter(django_filters.FilterSet):
-    category = django_filters.CharFilter(field_name="category__code", lookup_expr="startswith")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-
-    class Meta:
-        model = Case
-        fields = ["status", "channel", "urgency", "level", "category"]
+class CasePagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
 
 
 class CaseListCreate(generics.ListCreateAPIView):
-    """List the cases visible to you (filterable), or file one (JSON or multipart with photos)."""
+    """List the cases visible to you (filterable), or file one (JSON or multipart with photos).
+    A created case comes back with `possible_duplicates`: open cases of its category within
+    100 m filed in the last 7 days."""
 
     filterset_class = CaseFilter
+    pagination_class = CasePagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -41,15 +45,62 @@ class CaseListCreate(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return CaseCreateSerializer if self.request.method == "POST" else CaseListSerializer
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(request={"multipart/form-data": CaseCreateSerializer, "application/json": CaseCreateSerializer},
+                   responses={201: CaseDetailSerializer})
     def post(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data["photos"] = request.FILES.getlist("photos") if request.FILES else []
         case = services.case_create(actor=request.user, **data)
+        duplicates = selectors.duplicate_candidates(user=request.user, category=case.category,
+                                                    latitude=case.latitude, longitude=case.longitude, exclude=case)
         case = selectors.case_detail(user=request.user, pk=case.pk)
-        return Response(CaseDetailSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        body = CaseDetailSerializer(case, context={"request": request}).data
+        body["possible_duplicates"] = DuplicateSerializer(duplicates, many=True).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DuplicateList(APIView):
+    """Open cases of a category within 100 m of a point, filed in the last 7 days (for the
+    filing form and triage), nearest first."""
+
+    @extend_schema(parameters=[DuplicateQuerySerializer], responses={200: DuplicateSerializer(many=True)})
+    def get(self, request):
+        query = DuplicateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = selectors.duplicate_candidates(user=request.user, **query.validated_data)
+        return Response(DuplicateSerializer(found, many=True).data)
+
+
+class CaseReveal(APIView):
+    """The reporter's unmasked name and phone, for dispatch staff only; every call is logged."""
+
+    @extend_schema(request=None, responses={200: PersonalDataSerializer})
+    def post(self, request, pk):
+        case = Case.objects.visible_to(request.user).filter(pk=pk).first()
+        if case is None:
+            raise OutOfScope("No such case.")
+        name, phone = services.case_reveal_personal_data(case=case, actor=request.user, via="api")
+        response = Response({"reporter_name": name, "reporter_phone": phone})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CaseCallbackRating(APIView):
+    """回访: dispatch staff record the rating a resident gave by phone (a closed case, once).
+    Dissatisfied reopens the case for the dispatcher's decision."""
+
+    @extend_schema(request=RatingSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request, pk):
+        case = Case.objects.visible_to(request.user).filter(pk=pk).first()
+        if case is None:
+            raise OutOfScope("No such case.")
+        rating = RatingSerializer(data=request.data)
+        rating.is_valid(raise_exception=True)
+        services.case_rate(case=case, actor=request.user, source=RatingSource.CALLBACK, **rating.validated_data)
+        case = selectors.case_detail(user=request.user, pk=pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
 class CaseDetail(generics.RetrieveAPIView):
@@ -73,7 +124,8 @@ class CaseAction(APIView):
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=ActionSerializer, responses={200: CaseDetailSerializer})
+    @extend_schema(request={"multipart/form-data": ActionSerializer, "application/json": ActionSerializer},
+                   responses={200: CaseDetailSerializer})
     def post(self, request, pk, action):
         if action not in ACTIONS:
             return Response({"detail": f"Unknown action “{action}”.", "code": "unknown_action"},

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from apps.core.exceptions import DomainError
 
@@ -27,12 +27,12 @@ def _number_key(group, request):
 def _limited(request, *, count):
     """Whether this address or this case number has used up its failed look-ups;
     `count=True` records one more failure."""
-    rate = settings.RESIDENT_LOOKUP_RATE
-    by_address = is_ratelimited(request, group=GROUP_ADDRESS, key="ip", rate=rate, method=is_ratelimited.ALL,
-                                increment=count)
-    by_number = is_ratelimited(request, group=GROUP_NUMBER, key=_number_key, rate=rate,
-                               method=is_ratelimited.ALL, increment=count)
-    return by_address or by_number
+    limited = False
+    for group, key in ((GROUP_ADDRESS, "ip"), (GROUP_NUMBER, _number_key)):
+        usage = get_usage(request, group=group, key=key, rate=settings.RESIDENT_LOOKUP_RATE, increment=count)
+        # N/period allows N failures; the next attempt, right or wrong, waits for the window.
+        limited |= usage is not None and usage["count"] >= usage["limit"]
+    return limited
 
 
 def _find(request, form):

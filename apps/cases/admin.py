@@ -31,6 +31,8 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ("status", "level", "channel")
     search_fields = ("number", "title")
     list_select_related = ("category", "area")
+    # Personal data is shown only through the logged reveal on the case page, not here.
+    exclude = ("reporter_name", "reporter_phone", "access_code")
     inlines = [EventInline]
 
     def has_add_permission(self, request):

@@ -13,6 +13,8 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.insights.api.urls")),
+    path("", include("apps.dispatch.api.urls")),  # the 12345 hotline: HMAC-signed, no account
+    path("", include("apps.inventories.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,8 @@ urlpatterns = [
     path("areas/", include("apps.grids.urls")),
     path("dispatch/", include("apps.dispatch.urls")),
     path("insights/", include("apps.insights.urls")),
+    path("lists/", include("apps.inventories.public_urls")),  # public: lists in force
+    path("inventories/", include("apps.inventories.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -42,9 +42,9 @@ def read_table(*, filename, content):
     name = (filename or "").lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
         return _read_xlsx(content)
-    if name.endswith(".csv") or name.endswith(".txt") or not name:
-        return _read_csv(content)
-    raise InvalidInput(_("Upload a .csv or .xlsx file."), field="file")
+    if name.endswith((".xls", ".et", ".ods", ".pdf", ".doc", ".docx")):
+        raise InvalidInput(_("Upload a .csv or .xlsx file."), field="file")
+    return _read_csv(content)
 
 
 def _read_csv(content):
@@ -254,18 +254,20 @@ def export_rows(version):
     columns = COLUMNS[kind]
     items = (version.items.select_related("department").prefetch_related("categories", "departments")
              .order_by("position", "pk"))
-    rows = []
-    for item in items:
-        values = {
-            "code": item.code, "matter": item.matter, "legal_basis": item.legal_basis, "note": item.note,
-            "reason": item.reason, "go_instead": item.go_instead, "keywords": item.keywords,
-            "power_kind": POWER_KIND_ZH.get(item.power_kind, ""), "duty_kind": DUTY_KIND_ZH.get(item.duty_kind, ""),
-            "department": item.department.name if item.department_id else "",
-            "departments": "；".join(d.name for d in item.departments.all()),
-            "categories": "；".join(c.code for c in item.categories.all()),
-        }
-        rows.append([_safe(values[c.key]) for c in columns])
+    rows = [[_safe(values[c.key]) for c in columns] for values in map(item_values, items)]
     return [c.header for c in columns], rows
+
+
+def item_values(item):
+    """An item as text per column key (the inverse of check_rows)."""
+    return {
+        "code": item.code, "matter": item.matter, "legal_basis": item.legal_basis, "note": item.note,
+        "reason": item.reason, "go_instead": item.go_instead, "keywords": item.keywords,
+        "power_kind": POWER_KIND_ZH.get(item.power_kind, ""), "duty_kind": DUTY_KIND_ZH.get(item.duty_kind, ""),
+        "department": item.department.name if item.department_id else "",
+        "departments": "；".join(d.name for d in item.departments.all()),
+        "categories": "；".join(c.code for c in item.categories.all()),
+    }
 
 
 def write_csv(header, rows):

@@ -10,6 +10,9 @@ PUBLIC = {
     # Residents have no account: they look their case up by number + access code (nothing
     # without both; rate-limited), see no personal data. Proven in tests/cases/test_resident_page.py.
     "cases:track", "cases:track-rate",
+    # The lists in force (清单) are public by design: residents and cadres read them without an
+    # account; they hold no personal data. Proven in tests/inventories/test_pages.py.
+    "lists:index", "lists:detail", "api-lists", "api-list-detail",
 }
 # Third-party URL sets with their own protection (Django admin: staff only).
 SKIP_PREFIXES = ("admin/",)

@@ -278,6 +278,29 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gridgov@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)  # a dead mail server must not hang a request
+
+# --- Dispatch: hotline link, whistle and report, notifications (apps/dispatch) ----------
+# HMAC-SHA256 shared secret of POST /api/hotline/cases/; unset = every request refused (401).
+HOTLINE_SECRET = env_str("HOTLINE_SECRET")
+# The account hotline cases are filed as (a county dispatcher of the county served).
+HOTLINE_USERNAME = env_str("HOTLINE_USERNAME", "hotline")
+# Where status changes of hotline cases go as signed JSON; unset = nothing is sent.
+HOTLINE_WEBHOOK_URL = env_str("HOTLINE_WEBHOOK_URL")
+HOTLINE_WEBHOOK_SECRET = env_str("HOTLINE_WEBHOOK_SECRET", HOTLINE_SECRET)
+HOTLINE_WEBHOOK_MAX_RETRIES = env_int("HOTLINE_WEBHOOK_MAX_RETRIES", 8, minimum=0, maximum=20)
+# First retry after this many seconds, doubling each time (capped at 1 h, below the visibility timeout).
+HOTLINE_WEBHOOK_BACKOFF_SECONDS = env_int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", 30, minimum=0)
+HOTLINE_WEBHOOK_TIMEOUT = env_int("HOTLINE_WEBHOOK_TIMEOUT", 10, minimum=1, maximum=120)
+# Celery queue of webhook deliveries ("celery" = the default queue every worker reads).
+HOTLINE_WEBHOOK_QUEUE = env_str("HOTLINE_WEBHOOK_QUEUE", "celery")
+# 吹哨报到: working hours a summoned department has to report.
+WHISTLE_REPORT_HOURS = env_int("WHISTLE_REPORT_HOURS", 2, minimum=1, maximum=72)
+CELERY_BEAT_SCHEDULE["whistle-missed-reports"] = {
+    "task": "apps.dispatch.whistle_tasks.record_missed_reports", "schedule": 300.0, "options": {"expires": 300.0}}
+CELERY_BEAT_SCHEDULE["hotline-resend-stale"] = {
+    "task": "apps.dispatch.hotline_tasks.resend_stale_hotline_deliveries", "schedule": 600.0,
+    "options": {"expires": 600.0}}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.insights.api.urls")),
+    path("", include("apps.dispatch.api.urls")),  # the 12345 hotline: HMAC-signed, no account
     path("", include("apps.inventories.api.urls")),
 ]
 

@@ -71,6 +71,7 @@ def _county_of(user):
 def case_create(
     *, actor, category, description, latitude, longitude, title="", address="", channel=Channel.GRID_WORKER,
     urgency=Urgency.NORMAL, reporter_name="", reporter_phone="", photos=(), grid=None, now=None,
+    external_id=None,
 ):
     """File a case (信息采集). Everything is validated before anything is written; the
     case, its first timeline event and its photos are saved together or not at all."""
@@ -137,6 +138,8 @@ def case_create(
                 deadline_provisional=provisional,
                 created_by=actor,
                 created_at=now,
+                # A linked system's own id (the 12345 hotline); unique, so a replay cannot file twice.
+                external_id=external_id or None,
             )
             event = _record(case, actor=actor, action="file", from_status="", now=now,
                             note=admission.message if admission is not None and not admission.allowed else "")

@@ -60,3 +60,7 @@ class Ticket(models.Model):
 # Escalation lives in its own module (owned by the escalation work); imported here so
 # Django registers it with the dispatch app.
 from .escalation_models import Escalation  # noqa: E402,F401
+from .whistle_models import Summons, Whistle  # noqa: E402,F401
+from .directive_models import Directive, DirectiveChannel, DirectiveRecipient  # noqa: E402,F401
+from .hotline_models import WebhookDelivery  # noqa: E402,F401
+from .notification_models import Notification  # noqa: E402,F401

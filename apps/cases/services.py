@@ -17,6 +17,7 @@ from apps.core.worktime import deadline_after, deadline_info
 from apps.dispatch.models import Ticket
 from apps.grids.models import Area, Department, Level
 from apps.grids.selectors import grid_at_point
+from apps.insights.rollups import case_changing as rollup_case_changing
 from apps.inventories import gates as inventory_gates
 
 from . import workflow
@@ -141,6 +142,7 @@ def case_create(
                 # A linked system's own id (the 12345 hotline); unique, so a replay cannot file twice.
                 external_id=external_id or None,
             )
+            rollup_case_changing(case, created=True)  # insights rollups, same transaction
             event = _record(case, actor=actor, action="file", from_status="", now=now,
                             note=admission.message if admission is not None and not admission.allowed else "")
             for photo in prepared:
@@ -218,6 +220,7 @@ def _transition(*, case, actor, action, note="", now=None, apply=None, validate=
             department = ticket.department if ticket is not None else None
             if apply is not None:
                 department = apply(locked, ticket, now) or department
+            rollup_case_changing(locked)  # insights rollups, same transaction
             locked.save()
             event = _record(locked, actor=actor, action=action, from_status=from_status, note=note, now=now,
                             department=department)
@@ -511,10 +514,12 @@ def case_rate(*, case, satisfaction, comment="", source, actor=None, now=None):
         if satisfaction == Satisfaction.DISSATISFIED:
             locked.status = Status.ACCEPTED
             _reopen(locked, now)
+            rollup_case_changing(locked)  # insights rollups, same transaction
             locked.save()
             event = _record(locked, actor=actor, action="reopen", from_status=Status.CLOSED, now=now,
                             note=_("Resident dissatisfied: %(note)s") % {"note": note})
         else:
+            rollup_case_changing(locked)  # insights rollups, same transaction
             locked.save()
             event = _record(locked, actor=actor, action="rate", from_status=Status.CLOSED, now=now, note=note)
         transaction.on_commit(lambda: _after_commit(event.pk))

@@ -34,9 +34,11 @@ def chromium():
 
 @pytest.fixture
 def screenshot(request):
-    """screenshot(page, "step") → var/screenshots/<test>-NN-step.png (full page)."""
+    """screenshot(page, "step") → var/screenshots/<module>-<test's first words>-NN-step.png (full page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    test = re.sub(r"\W+", "_", request.node.name).strip("_")
+    module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_").removesuffix("_in_browser")
+    words = request.node.name.removeprefix("test_").split("_")[:3]
+    test = f"{module}-{'_'.join(words)}"
     counter = iter(range(1, 100))
 
     def take(page, step):

@@ -251,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for the case states (also used by timeline from/to), distinct from ticket states.
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "apps.cases.workflow.Status"},
 }
 
 # --- Resident case lookup (public page) -------------------------------------------------

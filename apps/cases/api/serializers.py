@@ -169,3 +169,12 @@ class RatingSerializer(serializers.Serializer):
 
     satisfaction = serializers.ChoiceField(choices=Case._meta.get_field("satisfaction").choices)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    """The filed case, with open cases of its category within 100 m of the last 7 days."""
+
+    possible_duplicates = DuplicateSerializer(many=True, read_only=True)
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = CaseDetailSerializer.Meta.fields + ["possible_duplicates"]

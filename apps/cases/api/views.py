@@ -13,6 +13,7 @@ from ..models import Case, Category, RatingSource
 from ..workflow import ACTIONS
 from .serializers import (
     ActionSerializer,
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseListSerializer,
@@ -46,7 +47,7 @@ class CaseListCreate(generics.ListCreateAPIView):
         return CaseCreateSerializer if self.request.method == "POST" else CaseListSerializer
 
     @extend_schema(request={"multipart/form-data": CaseCreateSerializer, "application/json": CaseCreateSerializer},
-                   responses={201: CaseDetailSerializer})
+                   responses={201: CaseCreatedSerializer})
     def post(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -56,9 +57,9 @@ class CaseListCreate(generics.ListCreateAPIView):
         duplicates = selectors.duplicate_candidates(user=request.user, category=case.category,
                                                     latitude=case.latitude, longitude=case.longitude, exclude=case)
         case = selectors.case_detail(user=request.user, pk=case.pk)
-        body = CaseDetailSerializer(case, context={"request": request}).data
-        body["possible_duplicates"] = DuplicateSerializer(duplicates, many=True).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        case.possible_duplicates = duplicates
+        return Response(CaseCreatedSerializer(case, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class DuplicateList(APIView):

@@ -16,6 +16,7 @@ from apps.accounts.models import Role, User
 from apps.cases import services as case_services
 from apps.cases.models import Case, Category
 from apps.grids.models import Area, Department, Grid, Level
+from apps.inventories.demo import seed_inventories
 
 from . import data
 
@@ -276,6 +277,7 @@ def build(*, password, cases=360):
         leaves = build_categories()
         personas, officials = build_people(rng, county=county, townships=townships, grids=grids,
                                            departments=departments, password=password)
+        seed_inventories(county)  # 清单 at the seeds' sizes, before cases so intake obeys them
         existing = Case.objects.filter(area__path__startswith=county.path).count()
         made = 0
         if existing == 0 and cases:

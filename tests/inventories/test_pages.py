@@ -201,3 +201,11 @@ def test_templates_and_exports_download_in_the_documented_layout(client, world, 
     rows = list(book.worksheets[0].values)
     assert rows[1][1] == "居民无犯罪记录证明" and book.sheetnames == ["清单", "说明"]
     assert client.get(reverse("inventories:template_csv") + "?kind=nonsense").status_code == 404
+
+
+def test_the_public_list_page_takes_a_fixed_number_of_queries(client, world, publish, django_assert_max_num_queries):
+    rows = [dict(POWER_ROW, matter=f"对第{i}类行为的处罚") for i in range(30)]
+    version = publish(Kind.POWER, rows, days=-1)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("lists:detail", args=[version.inventory_id]))
+    assert response.content.decode().count("对第") == 30

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.grids.models import Department
+from apps.grids.models import Area, Department, Level
 
 from .models import Category, Channel, Satisfaction, Urgency
 from .selectors import leaf_categories
@@ -30,6 +30,7 @@ class CaseForm(forms.Form):
 
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
                                       empty_label=_("— choose —"))
+    title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6,
@@ -41,10 +42,15 @@ class CaseForm(forms.Form):
     reporter_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
     reporter_phone = forms.RegexField(label=_("Resident's phone"), regex=r"^[0-9+\- ]{5,20}$", required=False)
     photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
+    grid = forms.ModelChoiceField(label=_("Grid (only if the point is in no grid)"), queryset=Area.objects.none(),
+                                  required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = leaf_categories()
+        county = user.scope_area.ancestor_at(Level.COUNTY) if user is not None and user.scope_area else None
+        if county is not None:
+            self.fields["grid"].queryset = Area.objects.subtree(county).filter(level=Level.GRID).order_by("code")
 
 
 class ActionForm(forms.Form):

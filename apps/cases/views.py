@@ -64,17 +64,17 @@ def case_to_verify(request):
 def case_create(request):
     if request.user.role not in workflow.FILING_ROLES:
         raise Http404
-    form = CaseForm(request.POST or None, request.FILES or None)
+    form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 case = services.case_create(
-                    actor=request.user, category=data["category"], description=data["description"],
+                    actor=request.user, category=data["category"], description=data["description"], title=data["title"],
                     latitude=data["latitude"], longitude=data["longitude"], address=data["address"],
                     urgency=data["urgency"], channel=data["channel"], reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"], photos=data["photos"],
+                    reporter_phone=data["reporter_phone"], photos=data["photos"], grid=data["grid"],
                 )
             except InvalidInput as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)

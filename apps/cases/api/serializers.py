@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.grids.models import Department
+from apps.grids.models import Area, Department, Level
 
 from ..models import Case, CaseEvent, CasePhoto, Category
 from ..photos import MAX_PHOTOS
@@ -121,6 +121,9 @@ class CaseCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     reporter_phone = serializers.RegexField(r"^[0-9+\- ]{5,20}$", required=False, allow_blank=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS)
+    grid = serializers.SlugRelatedField(
+        slug_field="code", queryset=Area.objects.filter(level=Level.GRID), required=False, allow_null=True,
+        help_text="code of the grid, only needed when the point lies in no grid of your county")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,26 +5,26 @@ from rest_framework.views import APIView
 
 from apps.core.exceptions import NotPermitted
 
-from .. import kpis
-from ..views import PERIODS, period_bounds, may_view_insights
+from .. import periods, selectors
 
 
 class Summary(APIView):
-    """KPI summary for your scope over a period (month, year or 30d)."""
+    """KPI figures for an area in your scope (default: your scope) over a period
+    (30d, 90d, month, year or YYYY-MM); definitions in apps/insights/kpis.py."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", str, enum=list(PERIODS))],
+        parameters=[OpenApiParameter("period", str), OpenApiParameter("area", int)],
         responses=inline_serializer("KpiSummary", {
-            "period": serializers.CharField(), "start": serializers.DateTimeField(),
-            "end": serializers.DateTimeField(), "kpis": serializers.DictField(),
+            "period": serializers.CharField(), "start": serializers.DateField(),
+            "end": serializers.DateField(), "area": serializers.IntegerField(), "kpis": serializers.DictField(),
         }),
     )
     def get(self, request):
-        if not may_view_insights(request.user):
+        if not selectors.may_view(request.user):
             raise NotPermitted("Your role does not see insights.")
-        period = request.query_params.get("period", "month")
-        if period not in PERIODS:
-            return Response({"period": [f"Choose one of {', '.join(PERIODS)}."]}, status=400)
-        start, end = period_bounds(period)
-        figures = {k.key: k.value for k in kpis.summary_for(request.user, start, end)}
-        return Response({"period": period, "start": start, "end": end, "kpis": figures})
+        period = periods.parse(request.query_params.get("period", "month"))
+        area = selectors.area_for(request.user, request.query_params.get("area"))
+        data = selectors.dashboard(area, period)
+        figures = {t["key"]: t["value"] for t in data["kpis"]}
+        return Response({"period": period.code, "start": period.start, "end": period.end, "area": area.pk,
+                         "kpis": figures})

@@ -1,0 +1,233 @@
+"""What the leader's pages read. Figures: sums over rollup rows (models.Rollup) for an
+area and a period, turned into KPIs by kpis.py. Scope: an area is reachable only inside
+the person's own subtree — anything else is OutOfScope (404), whatever the URL says."""
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Role
+from apps.cases.models import Case, Category, Channel
+from apps.cases.workflow import OPEN_STATUSES
+from apps.core.exceptions import OutOfScope
+from apps.grids.models import Area, Department, Level
+
+from . import kpis, periods
+from .models import COUNTERS, Rollup
+
+INSIGHT_ROLES = (Role.LEADER, Role.COUNTY_DISPATCHER, Role.TOWNSHIP_DISPATCHER)
+
+
+def may_view(user):
+    return user.is_authenticated and user.is_active and (user.sees_everything or user.role in INSIGHT_ROLES)
+
+
+def area_for(user, area_id=None):
+    """The area to show: the person's scope, or `area_id` if it lies inside that scope.
+    Anything else — another township, another county, garbage — is a plain 404."""
+    if not may_view(user):
+        raise OutOfScope(_("No such area."))
+    scope = user.scope_area
+    if area_id in (None, ""):
+        if scope is not None:
+            return scope
+        if user.sees_everything:
+            county = Area.objects.filter(level=Level.COUNTY).order_by("pk").first()
+            if county:
+                return county
+        raise OutOfScope(_("No such area."))
+    try:
+        area_id = int(area_id)
+    except (TypeError, ValueError):
+        raise OutOfScope(_("No such area.")) from None
+    area = Area.objects.filter(pk=area_id, level__lte=Level.GRID).first()
+    if area is None or not (user.sees_everything or (scope is not None and area.path.startswith(scope.path))):
+        raise OutOfScope(_("No such area."))
+    return area
+
+
+def breadcrumbs(user, area):
+    """Ancestors the person may drill back up to (within their scope), then the area."""
+    scope = user.scope_area
+    chain = list(area.ancestors()) + [area]
+    if user.sees_everything or scope is None:
+        return chain
+    return [a for a in chain if a.path.startswith(scope.path)]
+
+
+def _rows(area, period, dim):
+    return Rollup.objects.filter(area=area, dim=dim, day__gte=period.start, day__lt=period.end)
+
+
+def totals(area, period):
+    agg = _rows(area, period, "all").aggregate(**{c: Sum(c) for c in COUNTERS})
+    return {c: agg[c] or 0 for c in COUNTERS}
+
+
+def breakdown(area, period, dim):
+    """{key: summed counters} for one dimension."""
+    rows = _rows(area, period, dim).values("key").annotate(**{c: Sum(c) for c in COUNTERS})
+    return {r["key"]: {c: r[c] or 0 for c in COUNTERS} for r in rows}
+
+
+def monthly(area, first, end):
+    """[(YYYY-MM, counters)] for the months from `first` (a 1st) up to `end` (exclusive)."""
+    months = defaultdict(kpis.zero)
+    cursor = first
+    while cursor < end:
+        months[f"{cursor:%Y-%m}"]
+        cursor = periods._month_start(cursor, back=-1)
+    rows = Rollup.objects.filter(area=area, dim="all", day__gte=first, day__lt=end).values_list(
+        "day", *COUNTERS)
+    for day, *values in rows:
+        bucket = months[f"{day:%Y-%m}"]
+        for name, value in zip(COUNTERS, values):
+            bucket[name] += value
+    return sorted(months.items())
+
+
+def _tile(key, current, before):
+    d = kpis.KPIS[key]
+    value, previous = current.get(key), before.get(key)
+    change = None if value is None or previous is None else value - previous
+    good = None
+    if change:
+        good = (change > 0) == (d.better == "up")
+    if change is None:
+        change_text = "—"
+    elif d.is_rate:
+        change_text = f"{change * 100:+.1f} pp"
+    elif isinstance(change, float):
+        change_text = f"{change:+.1f}{d.unit}"
+    else:
+        change_text = f"{change:+d}"
+    return {"key": key, "label": str(d.label), "formula": str(d.formula), "value": value, "previous": previous,
+            "change": change, "change_text": change_text, "is_rate": d.is_rate, "good": good, "unit": d.unit}
+
+
+def _row(label, key, counters, **extra):
+    return {"key": key, "label": label, "figures": kpis.figures(counters), "counters": counters, **extra}
+
+
+def dashboard(area, period):
+    """Everything the dashboard shows for an area and a period, from rollups."""
+    before = periods.previous(period)
+    current_totals = totals(area, period)
+    current, prior = kpis.figures(current_totals), kpis.figures(totals(area, before))
+    tiles = [_tile(key, current, prior) for key in kpis.KPIS]
+
+    children = []
+    if area.level < Level.GRID:
+        by_child = breakdown(area, period, "child")
+        for child in Area.objects.filter(parent=area).order_by("code").values("pk", "name", "level"):
+            counters = by_child.get(str(child["pk"]), kpis.zero())
+            children.append(_row(child["name"], child["pk"], counters, level=child["level"]))
+    by_category = breakdown(area, period, "category")
+    names = {str(pk): (name, parent) for pk, name, parent in Category.objects.filter(
+        pk__in=[int(k) for k in by_category]).values_list("pk", "name", "parent__name")}
+    categories = sorted(
+        (_row(f"{names[k][1]} / {names[k][0]}" if names.get(k, (0, None))[1] else names.get(k, (k,))[0], k, c)
+         for k, c in by_category.items()),
+        key=lambda r: (-r["counters"]["accepted"], r["label"]),
+    )
+    by_channel = breakdown(area, period, "channel")
+    channels = sorted((_row(str(Channel(k).label) if k in Channel.values else k, k, c) for k, c in by_channel.items()),
+                      key=lambda r: (-r["counters"]["accepted"], r["label"]))
+    trend_start = periods._month_start(period.last_day, back=11)
+    trend = [{"month": month, "counters": c, "figures": kpis.figures(c)}
+             for month, c in monthly(area, trend_start, periods._month_start(period.last_day, back=-1))]
+    return {
+        "area": {"id": area.pk, "name": area.name, "level": area.level},
+        "period": {"code": period.code, "start": period.start, "end": period.end},
+        "previous": {"code": before.code, "start": before.start, "end": before.end},
+        "totals": current_totals, "kpis": tiles, "children": children, "categories": categories,
+        "channels": channels, "trend": trend,
+    }
+
+
+DEPARTMENT_SORTS = ("name", "tickets", "on_time", "returned", "report_rate", "report_minutes", "rating",
+                    "satisfaction")
+
+
+def departments(area, period, sort="tickets", descending=True):
+    """Department ranking for cases under `area`, live from tickets (dispatched in the
+    period) and whistle summonses (whistles blown in the period). kpis.DEPARTMENT_DEFINITIONS
+    gives each column's formula."""
+    from apps.dispatch.models import Summons, Ticket
+
+    start, end = period.bounds()
+    in_area = Q(case__area__path__startswith=area.path)
+    tickets = Ticket.objects.filter(in_area, created_at__gte=start, created_at__lt=end).values(
+        "department_id").annotate(
+        tickets=Count("pk"),
+        done=Count("pk", filter=Q(status=Ticket.Status.DONE)),
+        done_on_time=Count("pk", filter=Q(status=Ticket.Status.DONE, finished_at__lte=F("finish_deadline"))),
+        returned=Count("pk", filter=Q(status=Ticket.Status.RETURNED)),
+        rated=Count("pk", filter=Q(is_lead=True) & ~Q(case__satisfaction="")),
+        satisfied=Count("pk", filter=Q(is_lead=True, case__satisfaction__in=("satisfied", "basic"))),
+    )
+    summons = Summons.objects.filter(
+        whistle__case__area__path__startswith=area.path, whistle__blown_at__gte=start, whistle__blown_at__lt=end,
+    ).values("department_id").annotate(
+        summoned=Count("pk"),
+        on_time_reports=Count("pk", filter=Q(reported_at__isnull=False, late=False)),
+        report_minutes=Avg("report_minutes"),
+        rating=Avg((F("timeliness") + F("cooperation") + F("professionalism")) * 1.0 / 3),
+    )
+    merged = defaultdict(dict)
+    for row in tickets:
+        merged[row["department_id"]].update(row)
+    for row in summons:
+        merged[row["department_id"]].update(row)
+    names = dict(Department.objects.filter(pk__in=list(merged)).values_list("pk", "name"))
+    table = []
+    for dept_id, r in merged.items():
+        table.append({
+            "id": dept_id, "name": names.get(dept_id, str(dept_id)),
+            "tickets": r.get("tickets", 0), "done": r.get("done", 0),
+            "on_time": kpis._rate(r.get("done_on_time", 0), r.get("done", 0)),
+            "returned": r.get("returned", 0),
+            "summoned": r.get("summoned", 0),
+            "report_rate": kpis._rate(r.get("on_time_reports", 0), r.get("summoned", 0)),
+            "report_minutes": r.get("report_minutes"),
+            "rating": r.get("rating"),
+            "satisfaction": kpis._rate(r.get("satisfied", 0), r.get("rated", 0)),
+        })
+    sort = sort if sort in DEPARTMENT_SORTS else "tickets"
+    present = [t for t in table if t[sort] is not None]
+    missing = [t for t in table if t[sort] is None]
+    present.sort(key=lambda t: (t[sort], t["name"]) if sort != "name" else t["name"], reverse=descending)
+    return present + sorted(missing, key=lambda t: t["name"])
+
+
+def grid_map(area):
+    """GeoJSON of the grids under `area`, each with its load now: open cases and overdue
+    ones (open past their deadline), live from the cases (open cases only)."""
+    now = timezone.now()
+    load = {
+        r["area_id"]: r for r in Case.objects.filter(
+            area__path__startswith=area.path, status__in=sorted(OPEN_STATUSES),
+        ).values("area_id").annotate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=now)),
+        )
+    }
+    features = []
+    grids = Area.objects.filter(path__startswith=area.path, level=Level.GRID, boundary__isnull=False)
+    for grid in grids.values("pk", "name", "boundary"):
+        figures = load.get(grid["pk"], {})
+        features.append({
+            "type": "Feature", "geometry": grid["boundary"],
+            "properties": {"id": grid["pk"], "name": grid["name"], "open": figures.get("open", 0),
+                           "overdue": figures.get("overdue", 0)},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def today():
+    return timezone.localdate()
+
+
+def as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(value)

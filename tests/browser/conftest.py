@@ -49,8 +49,16 @@ def screenshot(request):
     return take
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome so `device` can photograph every open page when a test fails."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture
-def device(chromium, live_server):
+def device(chromium, live_server, request):
     """device(PHONE or DESKTOP, geolocation=(lat, lng)) → a page in a fresh context (a person's own
     phone or PC), in Chinese like the staff's browsers. Closed after the test."""
     contexts = []
@@ -66,7 +74,12 @@ def device(chromium, live_server):
         return context.new_page()
 
     yield open_device
-    for context in contexts:
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for n, context in enumerate(contexts, 1):
+        if failed:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for m, page in enumerate(context.pages, 1):
+                page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}-{n}{m}.png"), full_page=True)
         context.close()
 
 

@@ -24,6 +24,10 @@ FIELDS = ("accepted_at", "area_id", "category_id", "channel", "status", "closed_
 LEVEL_COUNTER = {4: "closed_grid", 3: "closed_village", 2: "closed_township", 1: "closed_county"}
 SATISFIED = ("satisfied", "basic")
 DIMS = ("all", "child", "category", "channel")
+# Category and channel rows exist for the county and township levels only: below, a day
+# holds a handful of cases and such rows would outnumber them; selectors.breakdown reads
+# villages' and grids' categories and channels from their few cases instead.
+BROAD_LEVELS = 2
 
 
 def cohort_day(accepted_at):
@@ -68,8 +72,9 @@ def keys_of(case, path):
         keys.append((day, area_id, "all", ""))
         if i + 1 < len(ids):
             keys.append((day, area_id, "child", str(ids[i + 1])))
-        keys.append((day, area_id, "category", str(get("category_id"))))
-        keys.append((day, area_id, "channel", get("channel")))
+        if i < BROAD_LEVELS:
+            keys.append((day, area_id, "category", str(get("category_id"))))
+            keys.append((day, area_id, "channel", get("channel")))
     return keys
 
 
@@ -161,7 +166,8 @@ def rollup_select_sql(where="TRUE"):
         SELECT x.day, x.ids[i]::int AS area_id, d.dim, d.key, {sums}
         FROM x CROSS JOIN LATERAL generate_subscripts(x.ids, 1) AS i
         CROSS JOIN LATERAL (VALUES ('all', ''), ('child', x.ids[i + 1]::int::text),
-                                   ('category', x.category), ('channel', x.channel)) AS d(dim, key)
+                                   ('category', CASE WHEN i <= {BROAD_LEVELS} THEN x.category END),
+                                   ('channel', CASE WHEN i <= {BROAD_LEVELS} THEN x.channel END)) AS d(dim, key)
         WHERE d.key IS NOT NULL
         GROUP BY 1, 2, 3, 4
     """
@@ -174,8 +180,7 @@ def rebuild():
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(f"TRUNCATE {table}")  # takes the table's exclusive lock till commit
                 cursor.execute(
                     f'INSERT INTO {table} (day, area_id, dim, "key", {", ".join(COUNTERS)}) {rollup_select_sql()}',
                     {"tz": settings.TIME_ZONE},

@@ -14,7 +14,7 @@ from apps.cases.workflow import OPEN_STATUSES
 from apps.core.exceptions import OutOfScope
 from apps.grids.models import Area, Department, Level
 
-from . import kpis, periods
+from . import kpis, periods, rollups
 from .models import COUNTERS, Rollup
 
 INSIGHT_ROLES = (Role.LEADER, Role.COUNTY_DISPATCHER, Role.TOWNSHIP_DISPATCHER)
@@ -68,8 +68,24 @@ def totals(area, period):
 
 def breakdown(area, period, dim):
     """{key: summed counters} for one dimension."""
+    if dim in ("category", "channel") and area.depth > rollups.BROAD_LEVELS:
+        return _breakdown_from_cases(area, period, dim)
     rows = _rows(area, period, dim).values("key").annotate(**{c: Sum(c) for c in COUNTERS})
     return {r["key"]: {c: r[c] or 0 for c in COUNTERS} for r in rows}
+
+
+def _breakdown_from_cases(area, period, dim):
+    """A village's or grid's categories or channels: its few cases, counted with the same
+    per-case counters the rollups add up (rollups.counters_of)."""
+    start, end = period.bounds()
+    field = "category_id" if dim == "category" else "channel"
+    out = defaultdict(kpis.zero)
+    cases = Case.objects.filter(area__path__startswith=area.path, accepted_at__gte=start, accepted_at__lt=end)
+    for row in cases.values(*rollups.FIELDS):
+        bucket = out[str(row[field])]
+        for name, value in rollups.counters_of(row).items():
+            bucket[name] += value
+    return dict(out)
 
 
 def monthly(area, first, end):

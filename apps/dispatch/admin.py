@@ -1,0 +1,44 @@
+"""Admin of the dispatch app: directive channels are defined here (admin-defined others
+beside the four seeded); hotline deliveries and whistles can be inspected."""
+from django.contrib import admin
+
+from .directive_models import DirectiveChannel
+from .hotline_models import WebhookDelivery
+from .whistle_models import Summons, Whistle
+
+
+@admin.register(DirectiveChannel)
+class DirectiveChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active", "ordering"]
+    list_editable = ["is_active", "ordering"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: what reached the 12345 hotline and what did not."""
+
+    list_display = ["case", "event", "status", "attempts", "last_status_code", "last_error", "last_attempt_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SummonsInline(admin.TabularInline):
+    model = Summons
+    extra = 0
+    can_delete = False
+    readonly_fields = ["department", "due_at", "reported_at", "late", "missed_at", "timeliness", "cooperation",
+                       "professionalism"]
+    fields = readonly_fields
+
+
+@admin.register(Whistle)
+class WhistleAdmin(admin.ModelAdmin):
+    list_display = ["case", "unit", "blown_at", "by_escalation"]
+    inlines = [SummonsInline]
+    readonly_fields = ["case", "unit", "blown_by", "by_escalation", "note", "report_hours", "blown_at"]

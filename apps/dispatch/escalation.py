@@ -38,10 +38,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.cases.models import Case, CaseEvent
+from apps.cases.models import Case, CaseEvent, Category
 from apps.cases.workflow import OPEN_STATUSES, Status
 from apps.core.worktime import deadline_info
-from apps.grids.models import Level
+from apps.grids.models import Area, Level
 
 from .escalation_models import Escalation
 
@@ -72,74 +72,102 @@ def overdue_cases(now):
     return Case.objects.filter(status__in=ESCALATING_STATUSES, deadline__lt=now).exclude(Exists(already))
 
 
-def escalate_overdue(*, now=None, batch_size=None):
+def escalate_overdue(*, now=None, batch_size=None, events_queue=None):
     """Escalate every overdue case once for its current deadline. Returns the number of
-    escalations recorded (cases moved up plus cases flagged at the county)."""
+    escalations recorded (cases moved up plus cases flagged at the county).
+
+    After each batch commits, one `deliver_case_events` task carries its events to the
+    after-commit receivers (notifications) — on `events_queue` if given (the beat task
+    passes the queue it ran on), else the default queue. Delivering inline would make a
+    burst of 10,000 escalations wait for 10,000 notification fan-outs."""
     now = now or timezone.now()
     batch_size = batch_size or settings.ESCALATION_BATCH_SIZE
-    deadlines = {}
+    lookups = _Lookups(now)
     total = 0
     while True:
-        locked, recorded = _escalate_batch(now=now, batch_size=batch_size, deadlines=deadlines)
+        locked, recorded = _escalate_batch(now=now, batch_size=batch_size, lookups=lookups,
+                                           events_queue=events_queue)
         total += recorded
         if locked < batch_size:
             return total
 
 
-def _new_deadline(now, hours, deadlines):
-    # Every case in one sweep counts from the same `now`: one calendar walk per limit.
-    if hours not in deadlines:
-        deadlines[hours] = deadline_info(now, hours)
-    return deadlines[hours]
+class _Lookups:
+    """What one sweep reads over and over, read once: areas (without their boundaries),
+    categories, and the new deadline per time limit (every case in a sweep counts from the
+    same `now`, so one calendar walk per limit)."""
+
+    def __init__(self, now):
+        self.now = now
+        self.areas = {}
+        self.categories = {}
+        self.deadlines = {}
+
+    def area(self, pk):
+        if pk not in self.areas:
+            self.areas[pk] = Area.objects.only("id", "name", "level", "parent_id").get(pk=pk)
+        return self.areas[pk]
+
+    def hours(self, category_id, level):
+        if category_id not in self.categories:
+            self.categories[category_id] = Category.objects.get(pk=category_id)
+        return self.categories[category_id].hours_for(level)
+
+    def deadline(self, hours):
+        if hours not in self.deadlines:
+            self.deadlines[hours] = deadline_info(self.now, hours)
+        return self.deadlines[hours]
 
 
-def _escalate_batch(*, now, batch_size, deadlines):
+def _escalate_batch(*, now, batch_size, lookups, events_queue):
     """One transaction: lock up to `batch_size` candidates, claim each (case, deadline),
     move the claimed ones, write their events. Returns (locked, recorded)."""
     with transaction.atomic():
-        batch = list(
+        rows = list(
             overdue_cases(now)
-            .select_related("category", "handling_area__parent")
             .order_by("deadline", "pk")
-            .select_for_update(skip_locked=True, of=("self",))[:batch_size]
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", "level", "deadline", "status", "category_id", "handling_area_id")[:batch_size]
         )
-        if not batch:
+        if not rows:
             return 0, 0
-        plans = [_plan(case, now, deadlines) for case in batch]
+        plans = [_plan(row, lookups) for row in rows]
         claimed = _claim(plans, now)
-        moved, events, whistled = [], [], []
-        for plan in plans:
-            if plan.case.pk not in claimed:
-                continue
-            case = plan.case
-            events.append(_event(plan, now))
-            if plan.at_top:
-                continue
-            if plan.from_level == Level.TOWNSHIP and plan.to_level == Level.COUNTY:
-                whistled.append(plan)
-            case.level = plan.to_level
-            case.handling_area = plan.to_area
-            case.deadline, case.deadline_provisional = plan.new_deadline, plan.provisional
-            case.updated_at = now
-            moved.append(case)
-        if moved:
-            Case.objects.bulk_update(
-                moved, ["level", "handling_area", "deadline", "deadline_provisional", "updated_at"]
-            )
-        created = CaseEvent.objects.bulk_create(events)
+        won = [plan for plan in plans if plan.case_id in claimed]
+        _save_moved([plan for plan in won if not plan.at_top], now)
+        created = CaseEvent.objects.bulk_create([_event(plan, now) for plan in won])
+        whistled = [p for p in won if p.from_level == Level.TOWNSHIP and p.to_level == Level.COUNTY]
         if _whistle_hooks and whistled:
-            by_case = {e.case_id: e for e in Escalation.objects.filter(
-                case_id__in=[p.case.pk for p in whistled], missed_deadline__in={p.missed for p in whistled})}
-            for plan in whistled:
-                for hook in list(_whistle_hooks):
-                    hook(case=plan.case, escalation=by_case[plan.case.pk], now=now)
+            _whistle(whistled, now)
         event_ids = [event.pk for event in created]
-        transaction.on_commit(lambda: _after_commit(event_ids))
-    return len(batch), len(claimed)
+        transaction.on_commit(lambda: _after_commit(event_ids, events_queue))
+    return len(rows), len(claimed)
+
+
+def _whistle(plans, now):
+    cases = Case.objects.in_bulk([p.case_id for p in plans])
+    escalations = {(e.case_id, e.missed_deadline): e
+                   for e in Escalation.objects.filter(case_id__in=[p.case_id for p in plans])}
+    for plan in plans:
+        for hook in list(_whistle_hooks):
+            hook(case=cases[plan.case_id], escalation=escalations[(plan.case_id, plan.missed)], now=now)
+
+
+def _save_moved(plans, now):
+    """One UPDATE per (new unit, new deadline): cases escalating to the same parent with
+    the same limit share their new values. (bulk_update's per-row CASE costs seconds per
+    thousand rows; this costs one statement per group.)"""
+    groups = {}
+    for plan in plans:
+        groups.setdefault((plan.to_level, plan.to_area.pk, plan.new_deadline, plan.provisional), []).append(
+            plan.case_id)
+    for (level, area_id, deadline, provisional), ids in groups.items():
+        Case.objects.filter(pk__in=ids).update(level=level, handling_area_id=area_id, deadline=deadline,
+                                               deadline_provisional=provisional, updated_at=now)
 
 
 class _Plan:
-    __slots__ = ("case", "missed", "from_level", "from_area", "to_level", "to_area", "new_deadline",
+    __slots__ = ("case_id", "status", "missed", "from_level", "from_area", "to_level", "to_area", "new_deadline",
                  "provisional", "at_top")
 
     def __init__(self, **values):
@@ -147,17 +175,17 @@ class _Plan:
             setattr(self, name, value)
 
 
-def _plan(case, now, deadlines):
-    area = case.handling_area
-    parent = area.parent
-    at_top = case.level <= Level.COUNTY or parent is None
-    if at_top:
-        return _Plan(case=case, missed=case.deadline, from_level=case.level, from_area=area, to_level=case.level,
-                     to_area=area, new_deadline=None, provisional=False, at_top=True)
+def _plan(row, lookups):
+    case_id, level, deadline, status, category_id, area_id = row
+    area = lookups.area(area_id)
+    parent = lookups.area(area.parent_id) if area.parent_id else None
+    common = dict(case_id=case_id, status=status, missed=deadline, from_level=level, from_area=area)
+    if level <= Level.COUNTY or parent is None:
+        return _Plan(**common, to_level=level, to_area=area, new_deadline=None, provisional=False, at_top=True)
     to_level = Level(parent.level)
-    new_deadline, provisional = _new_deadline(now, case.category.hours_for(to_level), deadlines)
-    return _Plan(case=case, missed=case.deadline, from_level=case.level, from_area=area, to_level=to_level,
-                 to_area=parent, new_deadline=new_deadline, provisional=provisional, at_top=False)
+    new_deadline, provisional = lookups.deadline(lookups.hours(category_id, to_level))
+    return _Plan(**common, to_level=to_level, to_area=parent, new_deadline=new_deadline, provisional=provisional,
+                 at_top=False)
 
 
 def _claim(plans, now):
@@ -174,7 +202,7 @@ def _claim(plans, now):
         part = plans[start:start + chunk]
         params = []
         for p in part:
-            params += [p.case.pk, adapt(p.missed), p.from_level, p.to_level, p.from_area.pk, p.to_area.pk,
+            params += [p.case_id, adapt(p.missed), p.from_level, p.to_level, p.from_area.pk, p.to_area.pk,
                        adapt(p.new_deadline), p.provisional, p.at_top, adapt(now)]
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(part))} "
@@ -190,7 +218,6 @@ def _fmt(moment):
 
 
 def _event(plan, now):
-    case = plan.case
     if plan.at_top:
         note = _("Not finished by the deadline %(deadline)s at %(unit)s, the highest level: "
                  "flagged for the county's dispatchers and leaders.") % {
@@ -204,13 +231,16 @@ def _event(plan, now):
         if plan.provisional:
             note += " " + _("The new deadline is provisional: next year's holidays are not entered yet.")
         action = ACTION_ESCALATE
-    return CaseEvent(case=case, action=action, actor=None, from_status=case.status, to_status=case.status,
-                     level=plan.to_level, unit=plan.to_area, note=note, created_at=now)
+    return CaseEvent(case_id=plan.case_id, action=action, actor=None, from_status=plan.status,
+                     to_status=plan.status, level=plan.to_level, unit_id=plan.to_area.pk, note=note, created_at=now)
 
 
-def _after_commit(event_ids):
-    """Hand each committed escalation event to the after-commit receivers (notifications)."""
-    from apps.cases import signals_out
+def _after_commit(event_ids, queue):
+    """Send the committed batch's events to the receivers through a task. A broker that is
+    down loses these notifications (logged), never the escalations or the rest of the sweep."""
+    from .tasks import deliver_case_events
 
-    for event_id in event_ids:
-        signals_out.event_committed(event_id)
+    try:
+        deliver_case_events.apply_async((event_ids,), **({"queue": queue} if queue else {}))
+    except Exception:
+        logger.exception("could not enqueue notifications for %s escalation events", len(event_ids))

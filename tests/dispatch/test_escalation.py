@@ -13,6 +13,7 @@ from apps.cases.services import case_act
 from apps.core.worktime import deadline_after
 from apps.dispatch.escalation import escalate_overdue, register_whistle_hook, _whistle_hooks
 from apps.dispatch.models import Escalation
+from apps.dispatch.tasks import deliver_case_events
 from apps.grids.models import Level
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -81,18 +82,20 @@ def test_an_overdue_case_climbs_one_level_per_missed_deadline_and_is_flagged_onc
     assert case.events.filter(action="overdue_at_top").count() == 1
 
 
-def test_escalation_events_reach_the_after_commit_receivers(world, file_case, django_capture_on_commit_callbacks):
-    case = file_case(now=MONDAY)
+def test_escalation_events_reach_the_receivers_through_one_task_per_batch(
+        world, file_case, django_capture_on_commit_callbacks):
+    cases = [file_case(now=MONDAY) for _i in range(3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        escalate_overdue(now=max(c.deadline for c in cases) + timedelta(minutes=1), batch_size=2)
+    assert len(callbacks) == 2  # one per committed batch, run only after its commit
+    events = list(CaseEvent.objects.filter(action="escalate").values_list("pk", flat=True))
     seen = []
     receiver = signals_out.register(seen.append)
     try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            escalate_overdue(now=case.deadline + timedelta(minutes=1))
+        deliver_case_events(events)  # what the enqueued task runs (a real worker: test_escalation_worker.py)
     finally:
         signals_out._receivers.remove(receiver)
-    event = CaseEvent.objects.get(case=case, action="escalate")
-    assert seen == [event.pk]
-    assert len(callbacks) == 1
+    assert sorted(seen) == sorted(events) and len(events) == 3
 
 
 def test_nothing_is_sent_when_the_escalation_rolls_back(world, file_case, django_capture_on_commit_callbacks):

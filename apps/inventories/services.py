@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,13 +217,22 @@ def import_file(*, inventory, actor, filename, content, progress=None):
     return ImportResult(version=version, total=checked.total, seconds=time.monotonic() - started)
 
 
+ITEM_COLUMNS = ("position", "code", "matter", "matter_key", "power_kind", "duty_kind", "legal_basis", "reason",
+                "go_instead", "keywords", "note", "department_id")
+
+
 def _bulk_items(version, rows):
-    items = []
+    """Write checked rows and their category/department links (inside the caller's
+    transaction). On PostgreSQL with COPY — a 10,000-row list in a fraction of a second —
+    elsewhere with batched INSERTs."""
     for row in rows:
-        values = {k: v for k, v in row.items() if k not in ("category_ids", "department_ids")}
-        item = Item(version=version, **values)
-        item.matter_key = Item.key_of(item.matter)
-        items.append(item)
+        row["matter_key"] = Item.key_of(row["matter"])
+        row.setdefault("power_kind", "")
+        row.setdefault("duty_kind", "")
+        row.setdefault("department_id", None)
+    if connection.vendor == "postgresql":
+        return _copy_items_pg(version, rows)
+    items = [Item(version=version, **{k: row[k] for k in ITEM_COLUMNS}) for row in rows]
     Item.objects.bulk_create(items, batch_size=1000)
     ItemCategory.objects.bulk_create(
         [ItemCategory(item=item, category_id=c) for item, row in zip(items, rows) for c in row["category_ids"]],
@@ -231,6 +240,28 @@ def _bulk_items(version, rows):
     ItemDepartment.objects.bulk_create(
         [ItemDepartment(item=item, department_id=d) for item, row in zip(items, rows) for d in row["department_ids"]],
         batch_size=2000)
+
+
+def _copy_items_pg(version, rows):
+    item_table, cat_table, dept_table = Item._meta.db_table, ItemCategory._meta.db_table, ItemDepartment._meta.db_table
+    with connection.cursor() as cursor:
+        # Ids first (from the table's own sequence) so the links can be copied too.
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [item_table, len(rows)])
+        ids = [r[0] for r in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg 3 cursor: COPY … FROM STDIN
+        columns = ", ".join(("id", "version_id") + ITEM_COLUMNS)
+        with raw.copy(f"COPY {item_table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows):
+                copy.write_row((pk, version.pk) + tuple(row[k] for k in ITEM_COLUMNS))
+        with raw.copy(f"COPY {cat_table} (item_id, category_id) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows):
+                for c in row["category_ids"]:
+                    copy.write_row((pk, c))
+        with raw.copy(f"COPY {dept_table} (item_id, department_id) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows):
+                for d in row["department_ids"]:
+                    copy.write_row((pk, d))
 
 
 def import_start(*, inventory, actor, filename, content):

@@ -156,3 +156,18 @@ def run_in_worker(world, inventory, queue):
                 break
             time.sleep(0.2)
     return job
+
+
+def test_a_formula_in_an_xlsx_cell_is_refused_naming_its_row(world, power_list):
+    rows = power_rows(3)
+    rows[1][6] = "=1+1"  # openpyxl writes a str starting with "=" as a formula
+    content = tabular.write_xlsx(HEADER, rows)
+    with translation.override("en"):
+        result = services.import_file(inventory=power_list, actor=world.dan, filename="p.xlsx", content=content)
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "备注")]
+    assert "formula" in result.errors[0]["message"] and not Item.objects.exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_clearly(world, power_list):
+    with pytest.raises(InvalidInput):
+        services.import_file(inventory=power_list, actor=world.dan, filename="p.xlsx", content=b"PK\x03\x04broken")

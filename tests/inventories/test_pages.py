@@ -97,6 +97,7 @@ def test_out_of_scope_users_are_refused_on_every_staff_endpoint(client, world, l
     for method, url in staff_urls(lists, job):
         assert getattr(client, method)(url).status_code == 404, (who, url)
     assert client.get(reverse("inventories:manage")).status_code == 404 or who == "olga"
+    assert client.get(reverse("inventories:template_csv") + "?kind=power").status_code == 404 or who == "olga"
     api = APIClient()
     api.force_authenticate(user)
     assert api.post(f"/api/lists/{lists['power'].inventory_id}/imports/", {}).status_code == 404

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -29,7 +30,12 @@ class PreparedPhoto:
 
 
 def _safe_name(name):
-    base = get_valid_filename((name or "photo").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]) if name else "photo"
+    """The name to show back to the person (never used as a path: stored files get a uuid)."""
+    base = (name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    try:
+        base = get_valid_filename(base)
+    except SuspiciousFileOperation:  # "", ".", ".." and the like
+        base = ""
     return base[:100] or "photo"
 
 

@@ -6,9 +6,10 @@ import json
 import os
 
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 from rest_framework.test import APIClient
 
 from apps.cases.models import Case, CaseEvent, CaseNumberCounter, CasePhoto
@@ -99,6 +100,10 @@ def test_bad_after_photo_refuses_the_action_and_changes_nothing(world, settings,
     ({"description": "x" * 4001}, "description"),
     ({"channel": "carrier pigeon"}, "channel"),
     ({"reporter_phone": "<b>138</b>"}, "reporter_phone"),
+    # NUL bytes: PostgreSQL refuses them in text, so they must be stopped before any query.
+    ({"category": "0201\x00"}, "category"),
+    ({"grid": "\x00"}, "grid"),
+    ({"description": "摊位\x00"}, "description"),
 ])
 def test_bad_fields_through_the_api_are_400_naming_the_field(world, settings, change, field):
     response = api(world.alice).post("/api/cases/", api_payload(world, **change), format="json")
@@ -214,6 +219,9 @@ def test_random_json_to_the_create_endpoint_never_gets_a_5xx(world, payload, bas
        blob=st.binary(max_size=2048), name=st.text(max_size=40))
 def test_random_multipart_to_the_create_endpoint_never_gets_a_5xx(world, fields, blob, name):
     data = {**api_payload(world), **fields}
-    data["photos"] = [SimpleUploadedFile(name or "x", blob)]
+    try:
+        data["photos"] = [SimpleUploadedFile(name or "x", blob)]
+    except SuspiciousFileOperation:  # a name no client could send ("/", "..")
+        assume(False)
     response = api(world.alice).post("/api/cases/", data, format="multipart")
     assert response.status_code in (201, 400), (fields, name, response.status_code, response.content[:300])

@@ -7,6 +7,16 @@ from ..photos import MAX_PHOTOS
 from ..selectors import leaf_categories
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A slug lookup that refuses what no code contains (NUL and control characters, over-long
+    values) before asking the database: PostgreSQL would raise on a NUL byte, giving a 500."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 64 or any(ord(ch) < 32 for ch in data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
@@ -108,7 +118,7 @@ class CaseDetailSerializer(CaseListSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     """Input of POST /api/cases/ (JSON, or multipart with `photos`)."""
 
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.none())
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.none())
     description = serializers.CharField(max_length=4000)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90,
@@ -121,7 +131,7 @@ class CaseCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     reporter_phone = serializers.RegexField(r"^[0-9+\- ]{5,20}$", required=False, allow_blank=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS)
-    grid = serializers.SlugRelatedField(
+    grid = CodeRelatedField(
         slug_field="code", queryset=Area.objects.filter(level=Level.GRID), required=False, allow_null=True,
         help_text="code of the grid, only needed when the point lies in no grid of your county")
 
@@ -141,7 +151,7 @@ class ActionSerializer(serializers.Serializer):
                                                     required=False, allow_null=True, default=None)
     co_departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True),
                                                         many=True, required=False, default=list)
-    original = serializers.SlugRelatedField(slug_field="number", queryset=Case.objects.all(), required=False,
+    original = CodeRelatedField(slug_field="number", queryset=Case.objects.all(), required=False,
                                             allow_null=True, default=None,
                                             help_text="number of the original case (merge)")
     hours = serializers.IntegerField(min_value=1, max_value=720, required=False, allow_null=True, default=None)
@@ -157,7 +167,7 @@ class DuplicateSerializer(CaseListSerializer):
 
 
 class DuplicateQuerySerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    category = CodeRelatedField(slug_field="code", queryset=Category.objects.all())
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180)
 

@@ -210,3 +210,15 @@ def test_the_public_list_page_takes_a_fixed_number_of_queries(client, world, pub
     with django_assert_max_num_queries(12):
         response = client.get(reverse("lists:detail", args=[version.inventory_id]))
     assert response.content.decode().count("对第") == 30
+
+
+def test_staff_pages_render_for_the_county_dispatcher(client, world, lists):
+    client.force_login(world.dan)
+    draft = services.draft_create(inventory=lists["power"].inventory, actor=world.dan)
+    item = draft.items.get()
+    assert lists["power"].inventory.title in client.get(reverse("inventories:manage")).content.decode()
+    page = client.get(reverse("inventories:version", args=[draft.pk]), {"item": item.pk}).content.decode()
+    assert 'name="item" value="%s"' % item.pk in page and "《城市市容和环境卫生管理条例》第三十六条" in page
+    assert "事项名称" in client.get(reverse("inventories:detail", args=[draft.inventory_id])).content.decode()
+    assert client.get(reverse("inventories:compare", args=[draft.inventory_id])).status_code == 200
+    assert client.get(reverse("lists:index")).content.decode().count(reverse("inventories:manage")) >= 1

@@ -214,3 +214,15 @@ def test_whistle_override_by_the_county_dispatcher_is_recorded(world, publish):
 def test_the_matter_can_be_named_instead_of_a_category(world, publish):
     publish(Kind.REPORT, [report_row()], days=-1)
     assert gates.report_check(area=world.t1, departments=[world.urban], matter="占道经营联合整治").allowed
+
+
+def test_the_dispatch_whistle_obeys_the_report_list_in_force(world, publish, file_case):
+    from apps.dispatch.whistle import whistle_blow
+
+    publish(Kind.REPORT, [report_row()], days=-1)
+    case = file_case()
+    with pytest.raises(GateRefused, match="县公安局"):
+        whistle_blow(case=case, actor=world.tom, departments=[world.police])
+    assert whistle_blow(case=case, actor=world.tom, departments=[world.urban]).summonses.count() == 1
+    whistle_blow(case=case, actor=world.dan, departments=[world.police], override_reason="需公安到场")
+    assert GateOverride.objects.get().case == case

@@ -63,3 +63,62 @@ def build_county_dispatcher(world):
     from tests.factories import UserFactory
 
     return UserFactory(username="dora", role=Role.COUNTY_DISPATCHER, area=world.county)
+
+
+def run_at_once(*calls):
+    """Run each callable in its own thread (own connection), released together."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, fn):
+        barrier.wait()
+        try:
+            results[i] = fn()
+        except Exception as exc:  # the test inspects what each got
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_filings_at_once_get_distinct_numbers_without_gaps(transactional_db):
+    from apps.cases.services import case_create
+
+    world = build_world()
+    lat, lng = world.point_a
+
+    def file():
+        return case_create(actor=world.alice, category=world.category, description="同时上报", latitude=lat,
+                           longitude=lng).number
+
+    numbers = run_at_once(*[file] * 6)
+    assert all(isinstance(n, str) for n in numbers), numbers
+    sequences = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert sequences == list(range(sequences[0], sequences[0] + 6))
+
+
+def test_resident_rating_and_phone_callback_at_once_rate_the_case_once(transactional_db, monkeypatch):
+    from apps.cases import services
+    from apps.cases.models import Case
+    from apps.core.exceptions import TransitionNotAllowed
+
+    world = build_world()
+    lat, lng = world.point_a
+    case = services.case_create(actor=world.alice, category=world.category, description="占道", latitude=lat,
+                                longitude=lng)
+    services.case_dispatch(case=case, actor=world.dan, department=world.urban)
+    services.case_resolve(case=case, actor=world.deb)
+    services.case_close(case=case, actor=world.dan)
+    results = run_at_once(
+        lambda: services.case_rate(case=case, satisfaction="dissatisfied", source="resident"),
+        lambda: services.case_rate(case=case, satisfaction="satisfied", source="callback", actor=world.dan),
+    )
+    assert sum(isinstance(r, Case) for r in results) == 1, results
+    assert sum(isinstance(r, TransitionNotAllowed) for r in results) == 1, results
+    assert CaseEvent.objects.filter(case=case, action__in=["rate", "reopen"]).count() == 1

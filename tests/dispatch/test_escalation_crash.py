@@ -70,7 +70,7 @@ class _Database:
 
 
 def _start_worker(db, queue, log):
-    env = dict(os.environ, DATABASE_URL=db.url, ESCALATION_BATCH_SIZE="100", DEBUG="false",
+    env = dict(os.environ, DATABASE_URL=db.url, ESCALATION_BATCH_SIZE="250", DEBUG="false",
                SECRET_KEY=os.environ.get("SECRET_KEY") or "crash-test-only")
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "govplatform", "worker", "-P", "solo", "-Q", queue,

@@ -70,7 +70,7 @@ def test_real_worker_escalates_once_per_deadline_when_delivered_twice_and_run_at
             if concurrent:
                 def run_sweep():
                     try:
-                        in_test.append(sweep())
+                        in_test.append(sweep(events_queue=queue))
                     finally:
                         connection.close()
 

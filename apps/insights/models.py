@@ -21,7 +21,9 @@ COUNTERS = (
 
 class Rollup(models.Model):
     day = models.DateField()
-    area = models.ForeignKey("grids.Area", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # No index of its own: the unique key below starts with the area.
+    area = models.ForeignKey("grids.Area", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                             db_index=False)
     dim = models.CharField(max_length=10)
     key = models.CharField(max_length=40, blank=True, default="")
     accepted = models.IntegerField(default=0)

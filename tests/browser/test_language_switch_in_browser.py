@@ -10,7 +10,8 @@ pytestmark = [
 ]
 
 
-def test_the_language_switch_works_on_a_phone_and_keeps_the_page(device, world, screenshot):
+def test_the_language_switch_works_on_a_phone_and_keeps_the_page(device, world, file_case, screenshot):
+    file_case()  # a row in the queue, so a too-wide table would show
     phone = device(PHONE)
     log_in(phone, "dan")
     phone.goto("/dispatch/queue/?page=1")

@@ -28,6 +28,7 @@ DIMS = ("all", "child", "category", "channel")
 # holds a handful of cases and such rows would outnumber them; selectors.breakdown reads
 # villages' and grids' categories and channels from their few cases instead.
 BROAD_LEVELS = 2
+MONTH = "m."
 
 
 def cohort_day(accepted_at):
@@ -75,6 +76,11 @@ def keys_of(case, path):
         if i < BROAD_LEVELS:
             keys.append((day, area_id, "category", str(get("category_id"))))
             keys.append((day, area_id, "channel", get("channel")))
+    # Month rows (dim "m.<dim>", day = the 1st) repeat the day rows of the county and
+    # township levels, so a year is ~12 rows per key instead of ~365.
+    month = day.replace(day=1)
+    broad_areas = set(ids[:BROAD_LEVELS])
+    keys += [(month, area_id, MONTH + dim, key) for (_d, area_id, dim, key) in list(keys) if area_id in broad_areas]
     return keys
 
 
@@ -156,19 +162,26 @@ def rollup_select_sql(where="TRUE"):
         "::bigint ELSE 0 END AS handling_seconds",
     ] + [f"({closed} AND c.level = {lv})::int AS {name}" for lv, name in level.items()]
     sums = ", ".join(f"sum(x.{c})::{'bigint' if c == 'handling_seconds' else 'int'} AS {c}" for c in COUNTERS)
+    month_sums = ", ".join(f"sum({c})::{'bigint' if c == 'handling_seconds' else 'int'}" for c in COUNTERS)
     return f"""
         WITH x AS (
             SELECT (c.accepted_at AT TIME ZONE %(tz)s)::date AS day, c.category_id::text AS category,
                    c.channel, string_to_array(rtrim(a.path, '.'), '.') AS ids, {", ".join(per_case)}
             FROM cases_case c JOIN grids_area a ON a.id = c.area_id
             WHERE c.accepted_at IS NOT NULL AND ({where})
+        ), days AS (
+            SELECT x.day, x.ids[i]::int AS area_id, d.dim, d.key, i AS depth, {sums}
+            FROM x CROSS JOIN LATERAL generate_subscripts(x.ids, 1) AS i
+            CROSS JOIN LATERAL (VALUES ('all', ''), ('child', x.ids[i + 1]::int::text),
+                                       ('category', CASE WHEN i <= {BROAD_LEVELS} THEN x.category END),
+                                       ('channel', CASE WHEN i <= {BROAD_LEVELS} THEN x.channel END)) AS d(dim, key)
+            WHERE d.key IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5
         )
-        SELECT x.day, x.ids[i]::int AS area_id, d.dim, d.key, {sums}
-        FROM x CROSS JOIN LATERAL generate_subscripts(x.ids, 1) AS i
-        CROSS JOIN LATERAL (VALUES ('all', ''), ('child', x.ids[i + 1]::int::text),
-                                   ('category', CASE WHEN i <= {BROAD_LEVELS} THEN x.category END),
-                                   ('channel', CASE WHEN i <= {BROAD_LEVELS} THEN x.channel END)) AS d(dim, key)
-        WHERE d.key IS NOT NULL
+        SELECT day, area_id, dim, key, {", ".join(COUNTERS)} FROM days
+        UNION ALL
+        SELECT date_trunc('month', day)::date, area_id, '{MONTH}' || dim, key, {month_sums}
+        FROM days WHERE depth <= {BROAD_LEVELS}
         GROUP BY 1, 2, 3, 4
     """
 

@@ -57,8 +57,28 @@ def breadcrumbs(user, area):
     return [a for a in chain if a.path.startswith(scope.path)]
 
 
+def _spans(start, end):
+    """[start, end) as (day spans, month span): whole months in the middle, days at the edges."""
+    first_full = start if start.day == 1 else periods._month_start(start, back=-1)
+    last_full = periods._month_start(end) if end.day != 1 else end
+    if first_full >= last_full:
+        return [(start, end)], None
+    days = [(a, b) for a, b in ((start, first_full), (last_full, end)) if a < b]
+    return days, (first_full, last_full)
+
+
 def _rows(area, period, dim):
-    return Rollup.objects.filter(area=area, dim=dim, day__gte=period.start, day__lt=period.end)
+    """The rollup rows of one dimension covering the period: for a county or township,
+    month rows for whole months and day rows for the rest; below, day rows."""
+    if area.depth > rollups.BROAD_LEVELS:
+        return Rollup.objects.filter(area=area, dim=dim, day__gte=period.start, day__lt=period.end)
+    days, months = _spans(period.start, period.end)
+    condition = Q()
+    for a, b in days:
+        condition |= Q(dim=dim, day__gte=a, day__lt=b)
+    if months:
+        condition |= Q(dim=rollups.MONTH + dim, day__gte=months[0], day__lt=months[1])
+    return Rollup.objects.filter(condition, area=area)
 
 
 def totals(area, period):
@@ -95,8 +115,8 @@ def monthly(area, first, end):
     while cursor < end:
         months[f"{cursor:%Y-%m}"]
         cursor = periods._month_start(cursor, back=-1)
-    rows = Rollup.objects.filter(area=area, dim="all", day__gte=first, day__lt=end).values_list(
-        "day", *COUNTERS)
+    dim = rollups.MONTH + "all" if area.depth <= rollups.BROAD_LEVELS else "all"
+    rows = Rollup.objects.filter(area=area, dim=dim, day__gte=first, day__lt=end).values_list("day", *COUNTERS)
     for day, *values in rows:
         bucket = months[f"{day:%Y-%m}"]
         for name, value in zip(COUNTERS, values):

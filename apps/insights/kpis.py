@@ -131,7 +131,8 @@ DEPARTMENT_DEFINITIONS = {
     "tickets": _("tickets dispatched to the department in the period"),
     "on_time": _("tickets done by their finish deadline ÷ tickets done"),
     "returned": _("tickets the department returned (not ours)"),
-    "report_rate": _("报到率: summonses reported on time ÷ summonses (whistles blown in the period)"),
+    "report_rate": _("报到率: summonses reported on time ÷ summonses whose limit has passed or that were "
+                     "answered (whistles blown in the period by units in the area)"),
     "report_minutes": _("mean minutes from whistle to report, over reported summonses"),
     "rating": _("mean of the whistling unit's ratings (timeliness, cooperation, professionalism; 1–5)"),
     "satisfaction": _("residents' (satisfied + basically satisfied) ÷ rated, cases it led"),

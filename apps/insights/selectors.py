@@ -191,7 +191,7 @@ def departments(area, period, sort="tickets", descending=True):
     """Department ranking for cases under `area`, live from tickets (dispatched in the
     period) and whistle summonses (whistles blown in the period). kpis.DEPARTMENT_DEFINITIONS
     gives each column's formula."""
-    from apps.dispatch.models import Summons, Ticket
+    from apps.dispatch.models import Ticket
 
     start, end = period.bounds()
     in_area = Q(case__area__path__startswith=area.path)
@@ -204,14 +204,16 @@ def departments(area, period, sort="tickets", descending=True):
         rated=Count("pk", filter=Q(is_lead=True) & ~Q(case__satisfaction="")),
         satisfied=Count("pk", filter=Q(is_lead=True, case__satisfaction__in=("satisfied", "basic"))),
     )
-    summons = Summons.objects.filter(
-        whistle__case__area__path__startswith=area.path, whistle__blown_at__gte=start, whistle__blown_at__lt=end,
-    ).values("department_id").annotate(
-        summoned=Count("pk"),
-        on_time_reports=Count("pk", filter=Q(reported_at__isnull=False, late=False)),
-        report_minutes=Avg("report_minutes"),
-        rating=Avg((F("timeliness") + F("cooperation") + F("professionalism")) * 1.0 / 3),
-    )
+    # 报到: the dispatch work's own selector (whistles blown by units under the area).
+    from apps.dispatch.selectors import department_report_stats
+
+    summons = []
+    for row in department_report_stats(area=area, since=start, until=end):
+        ratings = [r for r in (row["avg_timeliness"], row["avg_cooperation"], row["avg_professionalism"])
+                   if r is not None]
+        summons.append({"department_id": row["department_id"], "summoned": row["summoned"],
+                        "report_rate_value": row["on_time_rate"], "report_minutes": row["avg_report_minutes"],
+                        "rating": sum(ratings) / len(ratings) if ratings else None})
     merged = defaultdict(dict)
     for row in tickets:
         merged[row["department_id"]].update(row)
@@ -226,7 +228,7 @@ def departments(area, period, sort="tickets", descending=True):
             "on_time": kpis._rate(r.get("done_on_time", 0), r.get("done", 0)),
             "returned": r.get("returned", 0),
             "summoned": r.get("summoned", 0),
-            "report_rate": kpis._rate(r.get("on_time_reports", 0), r.get("summoned", 0)),
+            "report_rate": r.get("report_rate_value"),
             "report_minutes": r.get("report_minutes"),
             "rating": r.get("rating"),
             "satisfaction": kpis._rate(r.get("satisfied", 0), r.get("rated", 0)),

@@ -43,3 +43,20 @@ def check_beat():
     age = (timezone.now() - beat.last_seen).total_seconds()
     ok = age <= settings.HEARTBEAT_MAX_AGE_SECONDS
     return ok, round(age, 1), "ok" if ok else f"last heartbeat {age:.0f} s ago"
+
+
+def check_calendar():
+    """Years in use (this and next) whose holiday schedule is unknown: deadlines reaching
+    into them are provisional until an administrator enters the published schedule. A
+    warning, not a failure: deadlines and escalation keep working on the fallback rule."""
+    from .worktime import provisional_years
+
+    try:
+        years = provisional_years()
+    except Exception as exc:
+        return None, f"{exc.__class__.__name__}"
+    if not years:
+        return [], "ok"
+    listed = ", ".join(str(y) for y in years)
+    return years, (f"holiday schedule for {listed} not entered: deadlines reaching into it are provisional "
+                   f"(weekends + fixed statutory dates); enter it under Admin → Calendar overrides")

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import check_beat, check_broker, check_database
+from .health import check_beat, check_broker, check_calendar, check_database
 
 
 @never_cache
@@ -23,6 +23,12 @@ def healthz(request):
         "beat": beat_detail,
         "failing": failing,
     }
+    if db_ok:
+        # Warnings do not fail the check: everything keeps working, less precisely.
+        provisional, calendar_detail = check_calendar()
+        body["calendar"] = calendar_detail
+        body["calendar_provisional_years"] = provisional
+        body["warnings"] = [calendar_detail] if provisional else []
     return JsonResponse(body, status=200 if not failing else 503)
 
 

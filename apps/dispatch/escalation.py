@@ -59,8 +59,9 @@ _whistle_hooks = []
 
 def register_whistle_hook(hook):
     """Add `hook(*, case, escalation, now)`, called inside the escalation transaction when
-    a case moves from the township to the county (吹哨). It may write (a Whistle row, say);
-    raising rolls the batch back and the next sweep tries again."""
+    a case moves from the township to the county (吹哨). It may write (a Whistle row, say).
+    It runs in a savepoint: if it raises, its writes are undone and logged, and the case is
+    escalated all the same — a broken whistle must never stop escalation."""
     if hook not in _whistle_hooks:
         _whistle_hooks.append(hook)
     return hook
@@ -150,7 +151,11 @@ def _whistle(plans, now):
                    for e in Escalation.objects.filter(case_id__in=[p.case_id for p in plans])}
     for plan in plans:
         for hook in list(_whistle_hooks):
-            hook(case=cases[plan.case_id], escalation=escalations[(plan.case_id, plan.missed)], now=now)
+            try:
+                with transaction.atomic():
+                    hook(case=cases[plan.case_id], escalation=escalations[(plan.case_id, plan.missed)], now=now)
+            except Exception:
+                logger.exception("whistle hook %s failed for case %s; escalated without it", hook, plan.case_id)
 
 
 def _save_moved(plans, now):

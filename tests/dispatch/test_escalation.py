@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from apps.cases import signals_out
 from apps.cases.models import Case, CaseEvent, Category
@@ -98,22 +99,22 @@ def test_escalation_events_reach_the_receivers_through_one_task_per_batch(
     assert sorted(seen) == sorted(events) and len(events) == 3
 
 
-def test_nothing_is_sent_when_the_escalation_rolls_back(world, file_case, django_capture_on_commit_callbacks):
+def test_a_failing_whistle_hook_does_not_stop_the_escalation(world, file_case):
     case = file_case(now=MONDAY)
 
     def failing_hook(**kwargs):
+        Escalation.objects.filter(case=kwargs["case"]).delete()  # undone with the hook's savepoint
         raise RuntimeError("whistle service down")
 
     register_whistle_hook(failing_hook)
     try:
         escalate_overdue(now=case.deadline + timedelta(minutes=1))  # village → township: no whistle
         case.refresh_from_db()
-        with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-            escalate_overdue(now=case.deadline + timedelta(minutes=1))  # township → county: whistle
+        assert escalate_overdue(now=case.deadline + timedelta(minutes=1)) == 1  # township → county
     finally:
         _whistle_hooks.remove(failing_hook)
     case.refresh_from_db()
-    assert case.level == Level.TOWNSHIP and case.escalations.count() == 1 and callbacks == []
+    assert case.level == Level.COUNTY and case.escalations.count() == 2
 
 
 def test_the_township_to_county_step_calls_the_whistle_hook(world, file_case):
@@ -137,7 +138,8 @@ def test_the_township_to_county_step_calls_the_whistle_hook(world, file_case):
 def test_a_new_deadline_running_into_an_unpublished_year_is_provisional(world, file_case):
     case = file_case(now=datetime(2026, 12, 28, 9, tzinfo=SH))
     sweep_at = case.deadline + timedelta(minutes=1)  # 2026-12-29 17:01; 24 h reach 2027
-    escalate_overdue(now=sweep_at)
+    with translation.override("en"):
+        escalate_overdue(now=sweep_at)
     case.refresh_from_db()
     assert case.level == Level.TOWNSHIP
     assert case.deadline.year == 2027 and case.deadline_provisional is True

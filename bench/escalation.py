@@ -9,6 +9,8 @@ database holding cases it did not generate.
 For each size (100,000 then 1,000,000 cases, of which the same 10,000 are overdue; the
 rest is a realistic mix of closed cases with old deadlines and open cases due later) it
 runs the sweep `--repeat` times (resetting the 10,000 in between) and keeps the median.
+The overdue cases are the most recently filed ones (older cases are closed), as on a live
+platform; their index entries then sit together, which is what a real sweep writes to.
 Checks: all 10,000 escalated in ≤ 15 s at 1,000,000; a second sweep escalates 0; time at
 1,000,000 ≤ 1.3 × time at 100,000. Prints one JSON line; exit status 1 if a check fails.
 """
@@ -72,13 +74,16 @@ def setup_world():
     return grids, category, user
 
 
-def _column_expressions(*, grids, category, user, now, overdue):
+def _column_expressions(*, grids, category, user, now, overdue, total):
     """SELECT expressions for every concrete Case column, so the generator keeps working when
     the cases model grows a field (NOT NULL columns get their Python default)."""
     grid_ids = ",".join(str(g.pk) for g in grids)
     village_ids = ",".join(str(g.parent_id) for g in grids)
     pick = f"(1 + i %% {len(grids)})"
-    is_overdue = f"i <= {int(overdue)}"
+    # Cases are numbered in filing order; the overdue ones are the most recent (old cases are
+    # closed), as on a live platform: the last `overdue` rows.
+    is_overdue = f"i > {int(total) - int(overdue)}"
+    age = f"({int(total)} - i)"
     explicit = {
         "number": f"'{PREFIX}' || lpad(i::text, 9, '0')",
         "access_code": "'BENCH1'",
@@ -91,13 +96,15 @@ def _column_expressions(*, grids, category, user, now, overdue):
         "level": str(int(Level.VILLAGE)),
         "handling_area_id": f"(ARRAY[{village_ids}]::bigint[])[{pick}]",
         "status": f"CASE WHEN {is_overdue} THEN 'dispatched' WHEN i %% 10 < 7 THEN 'closed' ELSE 'in_progress' END",
-        "deadline": (f"CASE WHEN {is_overdue} THEN %(now)s::timestamptz - make_interval(secs => 3600 + i) "
+        "deadline": (f"CASE WHEN {is_overdue} THEN %(now)s::timestamptz - make_interval(secs => 3600 + {age}) "
                      f"WHEN i %% 10 < 7 THEN %(now)s::timestamptz - make_interval(days => 30 + i %% 300) "
                      f"ELSE %(now)s::timestamptz + make_interval(days => 1 + i %% 20) END"),
         "closed_at": (f"CASE WHEN NOT ({is_overdue}) AND i %% 10 < 7 "
-                      f"THEN %(now)s::timestamptz - make_interval(days => 29 + i %% 300) END"),
+                      f"THEN %(now)s::timestamptz - make_interval(secs => 86400 + 30 * {age}) END"),
         "created_by_id": str(user.pk),
-        "created_at": "%(now)s::timestamptz - make_interval(days => 40 + i %% 300)",
+        # One filing every 30 s going back from two days ago: 100,000 cases span a month,
+        # 1,000,000 nearly a year.
+        "created_at": f"%(now)s::timestamptz - make_interval(secs => 172800 + 30 * {age})",
         "updated_at": "%(now)s::timestamptz",
     }
     columns, expressions = [], []
@@ -127,7 +134,7 @@ def generate(total, *, overdue, now, world):
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE cases_case RESTART IDENTITY CASCADE")
         columns, expressions = _column_expressions(grids=grids, category=category, user=user, now=now,
-                                                   overdue=overdue)
+                                                   overdue=overdue, total=total)
         cursor.execute(
             f"INSERT INTO cases_case ({', '.join(columns)}) "
             f"SELECT {', '.join(expressions)} FROM generate_series(1, %(total)s) AS g(i)",
@@ -148,7 +155,7 @@ def reset(now):
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE cases_case c SET level = %s, handling_area_id = g.parent_id, deadline_provisional = false, "
-            "deadline = %s::timestamptz - make_interval(secs => 3600 + c.id) "
+            "deadline = %s::timestamptz - make_interval(secs => 3600 + (SELECT max(id) FROM cases_case) - c.id) "
             "FROM grids_area g WHERE g.id = c.area_id AND c.id IN (SELECT case_id FROM dispatch_escalation)",
             [int(Level.VILLAGE), now],
         )

@@ -190,3 +190,35 @@ def test_backoff_doubles(settings):
 
     settings.HOTLINE_WEBHOOK_BACKOFF_SECONDS = 30
     assert [backoff_seconds(n) for n in range(4)] == [30, 60, 120, 240]
+
+
+def test_concurrent_replays_make_one_case_on_postgresql(transactional_db, settings):
+    """Five copies arriving at the same moment: the unique external_id decides, every
+    caller gets the same case back and none gets a 5xx."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    from django.test import Client
+
+    settings.HOTLINE_SECRET = SECRET
+    world = build_world()
+    UserFactory(username="hotline", role=Role.COUNTY_DISPATCHER, area=world.county)
+    body = _body(world, hotline_id="12345-race")
+    barrier = threading.Barrier(5)
+    answers = []
+
+    def send():
+        try:
+            barrier.wait(10)
+            response = _post(Client(), body, _sign(body))
+            answers.append((response.status_code, response.json().get("number")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(code for code, _n in answers) == [200, 200, 200, 200, 201]
+    assert len({n for _c, n in answers}) == 1
+    assert Case.objects.filter(external_id="12345-race").count() == 1

@@ -134,15 +134,22 @@ def test_a_real_worker_imports_a_queued_file_and_reports_progress(transactional_
     # share the queue folder and their workers must not take this message.
     queue = f"inventories-test-{uuid.uuid4().hex[:8]}"
     old_routes = app.conf.task_routes
-    app.conf.task_routes = {"apps.inventories.tasks.run_import": {"queue": queue}}
+    route(app, {"apps.inventories.tasks.run_import": {"queue": queue}})
     try:
         job = run_in_worker(world, inventory, queue)
     finally:
-        app.conf.task_routes = old_routes
+        route(app, old_routes)
     assert job.status == ImportJob.Status.APPLIED, job.errors
     assert job.processed_rows == job.total_rows == 1200 and job.percent == 100
     assert job.version.items.count() == 1200
     assert Inventory.objects.get().versions.get().status == Version.Status.DRAFT
+
+
+def route(app, routes):
+    """Set task routes and drop Celery's cached router (built once, at the first send)."""
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def run_in_worker(world, inventory, queue):

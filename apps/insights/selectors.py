@@ -67,31 +67,54 @@ def _spans(start, end):
     return days, (first_full, last_full)
 
 
-def _rows(area, period, dim):
-    """The rollup rows of one dimension covering the period: for a county or township,
+def _rows(area, period, dims):
+    """The rollup rows of some dimensions covering the period: for a county or township,
     month rows for whole months and day rows for the rest; below, day rows."""
+    dims = list(dims)
     if area.depth > rollups.BROAD_LEVELS:
-        return Rollup.objects.filter(area=area, dim=dim, day__gte=period.start, day__lt=period.end)
+        return Rollup.objects.filter(area=area, dim__in=dims, day__gte=period.start, day__lt=period.end)
     days, months = _spans(period.start, period.end)
     condition = Q()
     for a, b in days:
-        condition |= Q(dim=dim, day__gte=a, day__lt=b)
+        condition |= Q(dim__in=dims, day__gte=a, day__lt=b)
     if months:
-        condition |= Q(dim=rollups.MONTH + dim, day__gte=months[0], day__lt=months[1])
+        condition |= Q(dim__in=[rollups.MONTH + d for d in dims], day__gte=months[0], day__lt=months[1])
     return Rollup.objects.filter(condition, area=area)
 
 
+def sums(area, period, dims):
+    """{dim: {key: summed counters}} for several dimensions in one query."""
+    out = {dim: {} for dim in dims}
+    rows = _rows(area, period, dims).values("dim", "key").annotate(**{f"s_{c}": Sum(c) for c in COUNTERS})
+    for r in rows:
+        dim = r["dim"].removeprefix(rollups.MONTH)
+        bucket = out[dim].setdefault(r["key"], kpis.zero())
+        for c in COUNTERS:
+            bucket[c] += r[f"s_{c}"] or 0
+    return out
+
+
 def totals(area, period):
-    agg = _rows(area, period, "all").aggregate(**{c: Sum(c) for c in COUNTERS})
+    agg = _rows(area, period, ["all"]).aggregate(**{c: Sum(c) for c in COUNTERS})
     return {c: agg[c] or 0 for c in COUNTERS}
+
+
+def breakdowns(area, period):
+    """{"all", "child", "category", "channel": {key: counters}}: one rollup query (plus, for
+    a village or grid, its few cases for categories and channels)."""
+    broad = area.depth <= rollups.BROAD_LEVELS
+    out = sums(area, period, ["all", "child", "category", "channel"] if broad else ["all", "child"])
+    if not broad:
+        out["category"] = _breakdown_from_cases(area, period, "category")
+        out["channel"] = _breakdown_from_cases(area, period, "channel")
+    return out
 
 
 def breakdown(area, period, dim):
     """{key: summed counters} for one dimension."""
     if dim in ("category", "channel") and area.depth > rollups.BROAD_LEVELS:
         return _breakdown_from_cases(area, period, dim)
-    rows = _rows(area, period, dim).values("key").annotate(**{c: Sum(c) for c in COUNTERS})
-    return {r["key"]: {c: r[c] or 0 for c in COUNTERS} for r in rows}
+    return sums(area, period, [dim])[dim]
 
 
 def _breakdown_from_cases(area, period, dim):
@@ -150,17 +173,18 @@ def _row(label, key, counters, **extra):
 def dashboard(area, period):
     """Everything the dashboard shows for an area and a period, from rollups."""
     before = periods.previous(period)
-    current_totals = totals(area, period)
+    parts = breakdowns(area, period)
+    current_totals = parts["all"].get("", kpis.zero())
     current, prior = kpis.figures(current_totals), kpis.figures(totals(area, before))
     tiles = [_tile(key, current, prior) for key in kpis.KPIS]
 
     children = []
     if area.level < Level.GRID:
-        by_child = breakdown(area, period, "child")
+        by_child = parts["child"]
         for child in Area.objects.filter(parent=area).order_by("code").values("pk", "name", "level"):
             counters = by_child.get(str(child["pk"]), kpis.zero())
             children.append(_row(child["name"], child["pk"], counters, level=child["level"]))
-    by_category = breakdown(area, period, "category")
+    by_category = parts["category"]
     names = {str(pk): (name, parent) for pk, name, parent in Category.objects.filter(
         pk__in=[int(k) for k in by_category]).values_list("pk", "name", "parent__name")}
     categories = sorted(
@@ -168,7 +192,7 @@ def dashboard(area, period):
          for k, c in by_category.items()),
         key=lambda r: (-r["counters"]["accepted"], r["label"]),
     )
-    by_channel = breakdown(area, period, "channel")
+    by_channel = parts["channel"]
     channels = sorted((_row(str(Channel(k).label) if k in Channel.values else k, k, c) for k, c in by_channel.items()),
                       key=lambda r: (-r["counters"]["accepted"], r["label"]))
     trend_start = periods._month_start(period.last_day, back=11)

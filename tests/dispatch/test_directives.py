@@ -128,3 +128,16 @@ def test_directive_pages_refuse_people_out_of_scope(client, world, channel):
         assert client.get(reverse("dispatch:directive-new")).status_code == 404
     row.refresh_from_db()
     assert row.signed_at is None and row.reminders == 0
+
+
+def test_demo_seed_adds_the_hotline_account_and_one_directive_once(world):
+    from apps.accounts.models import User
+    from apps.dispatch.demo import seed_dispatch
+
+    seed_dispatch(world.county)
+    seed_dispatch(world.county)
+    hotline = User.objects.get(username="hotline")
+    assert hotline.role == Role.COUNTY_DISPATCHER and not hotline.has_usable_password()
+    d = Directive.objects.get()
+    assert d.sent_by == world.dan
+    assert set(d.recipients.values_list("area_id", flat=True)) == {world.t1.pk, world.t2.pk}

@@ -16,6 +16,7 @@ from apps.accounts.models import Role, User
 from apps.cases import services as case_services
 from apps.cases.models import Case, Category
 from apps.grids.models import Area, Department, Grid, Level
+from apps.dispatch.demo import seed_dispatch
 from apps.inventories.demo import seed_inventories
 
 from . import data
@@ -278,6 +279,7 @@ def build(*, password, cases=360):
         personas, officials = build_people(rng, county=county, townships=townships, grids=grids,
                                            departments=departments, password=password)
         seed_inventories(county)  # 清单 at the seeds' sizes, before cases so intake obeys them
+        seed_dispatch(county)  # the hotline account and a directive from the county
         existing = Case.objects.filter(area__path__startswith=county.path).count()
         made = 0
         if existing == 0 and cases:

@@ -3,7 +3,7 @@ overrides are recorded and counted."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.cases import services as case_services
 from apps.grids.models import Level
@@ -113,7 +113,7 @@ def test_county_dispatcher_override_is_recorded_and_counted(world, publish):
 
 def test_a_township_dispatcher_may_not_override(world, publish):
     publish(Kind.ADMISSION, [admission_row()], days=-1)
-    with pytest.raises(GateRefused, match="county dispatcher"):
+    with translation.override("en"), pytest.raises(GateRefused, match="county dispatcher"):
         gates.admission_gate(category=world.category, area=world.v1, actor=world.tom, override_reason="急")
     assert not GateOverride.objects.exists()
 
@@ -191,7 +191,7 @@ def test_whistle_summoning_a_department_not_named_is_refused(world, publish):
 
 def test_whistle_for_a_matter_not_on_the_list_is_refused(world, publish):
     publish(Kind.REPORT, [report_row(category="0101")], days=-1)
-    with pytest.raises(GateRefused, match="not on"):
+    with translation.override("en"), pytest.raises(GateRefused, match="not on"):
         gates.report_gate(area=world.t1, departments=[world.urban], actor=world.tom, category=world.category)
 
 

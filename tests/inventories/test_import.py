@@ -81,7 +81,7 @@ def test_wrong_encoding_and_formula_like_cells_are_named_per_row(world, power_li
 
 def test_a_whole_file_in_gbk_is_refused_with_a_clear_message(world, power_list):
     content = "\n".join([",".join(HEADER), ",".join(power_rows(1)[0])]).encode("gbk")
-    with pytest.raises(InvalidInput, match="UTF-8"):
+    with translation.override("en"), pytest.raises(InvalidInput, match="UTF-8"):
         services.import_file(inventory=power_list, actor=world.dan, filename="p.csv", content=content)
 
 

@@ -35,7 +35,7 @@ def dashboard(request):
     try:
         area, period = _context(request)
     except InvalidInput as error:
-        return HttpResponseBadRequest(render(request, "insights/bad_input.html", {"message": _message(error)}))
+        return render(request, "insights/bad_input.html", {"message": _message(error)}, status=400)
     data = selectors.dashboard(area, period)
     sort, descending = _sort(request)
     return render(request, "insights/dashboard.html", {
@@ -152,7 +152,7 @@ def monthly_report(request):
             raise InvalidInput(_("Give the month as YYYY-MM."), field="month")
         period = periods.parse(month)
     except InvalidInput as error:
-        return HttpResponseBadRequest(render(request, "insights/bad_input.html", {"message": _message(error)}))
+        return render(request, "insights/bad_input.html", {"message": _message(error)}, status=400)
     data = selectors.dashboard(area, period)
     trend_rows = [{"key": t["month"], "label": t["month"], "figures": t["figures"]} for t in data["trend"]]
     return render(request, "insights/report.html", {

@@ -63,6 +63,10 @@ class ActionForm(forms.Form):
         label=_("Co-handling departments"), queryset=Department.objects.filter(is_active=True), required=False)
     original = forms.CharField(label=_("Number of the original case"), required=False, max_length=40)
     hours = forms.IntegerField(label=_("Extra working hours"), required=False, min_value=1, max_value=720)
+    target_area = forms.ModelChoiceField(label=_("Village/community or grid"), required=False,
+                                         queryset=Area.objects.filter(level__in=[Level.VILLAGE, Level.GRID]))
+    override_reason = forms.CharField(label=_("Override reason (county dispatchers)"), required=False,
+                                      max_length=2000)
     photos = MultipleFileField(label=_("Photos"), widget=MultipleFileInput(attrs={"accept": "image/*"}))
 
 

@@ -179,13 +179,15 @@ def _save_photos(case, event, prepared, kind, saved_files):
 
 
 def _transition(*, case, actor, action, note="", now=None, apply=None, validate=None, photos=(),
-                require_photo=False):
+                require_photo=False, annotate=None):
     """Lock, check the table, validate the inputs, change, record — in one transaction.
     Returns the fresh case.
 
     The table is checked before the inputs, so a refused role or state gets that answer
     whatever it sent. `validate()` checks the action's own inputs; `apply(locked, ticket,
     now)` makes its changes and may return the department to name in the event.
+    `annotate()` (optional) returns text added to the event's note after the checks (a
+    gate's decision, say).
     """
     note = (note or "").strip()
     saved_files = []
@@ -222,6 +224,8 @@ def _transition(*, case, actor, action, note="", now=None, apply=None, validate=
                 department = apply(locked, ticket, now) or department
             rollup_case_changing(locked)  # insights rollups, same transaction
             locked.save()
+            if annotate is not None:
+                note = " ".join(part for part in (note, annotate() or "") if part)
             event = _record(locked, actor=actor, action=action, from_status=from_status, note=note, now=now,
                             department=department)
             _save_photos(locked, event, prepared, CasePhoto.Kind.AFTER, saved_files)
@@ -302,6 +306,56 @@ def case_dispatch(*, case, actor, department=None, co_departments=(), note="", n
         return department
     return _transition(case=case, actor=actor, action="dispatch", note=note, now=now, apply=apply,
                        validate=validate)
+
+
+def push_down_targets(*, case, actor):
+    """Where `actor` may push `case` down to: the village/community and the grid the case
+    is in, below its current level and inside the actor's scope (nearest first)."""
+    scope = actor.scope_area
+    if scope is None or case.area_id is None:
+        return []
+    targets = [case.area.ancestor_at(Level.VILLAGE), case.area if case.area.level == Level.GRID else None]
+    return [t for t in targets if t is not None and t.level > case.level and t.is_within(scope)]
+
+
+def case_push_down(*, case, actor, target_area, override_reason="", note="", now=None):
+    """下派 (小事不出村): a township or county dispatcher hands an accepted or returned case
+    down to the village/community (or the grid) where it is, with a new working-time
+    deadline for that level. The community admission list in force must admit the matter
+    (refused naming the list and its version); a county dispatcher may override with a
+    reason, which the gate records and counts (GateOverride) and the timeline shows."""
+    override_reason = (override_reason or "").strip()
+    decided = {}
+
+    def validate():
+        if not isinstance(target_area, Area) or target_area.level not in (Level.VILLAGE, Level.GRID):
+            raise InvalidInput(_("Choose a village/community or a grid."), field="target_area")
+        scope = actor.scope_area
+        if scope is None or not target_area.is_within(scope):
+            raise InvalidInput(_("%(area)s is not in your area.") % {"area": target_area.name}, field="target_area")
+        fresh = Case.objects.select_related("area").get(pk=case.pk)
+        if not fresh.area.is_within(target_area):
+            raise InvalidInput(_("Push the case down to the village/community or grid where it is, not to "
+                                 "%(area)s.") % {"area": target_area.name}, field="target_area")
+        if target_area.level <= fresh.level:
+            raise InvalidInput(_("The case is already handled at this level or below; choose a lower unit."),
+                               field="target_area")
+        decided["decision"] = inventory_gates.admission_gate(
+            category=fresh.category, area=target_area, actor=actor, override_reason=override_reason, case=fresh)
+
+    def apply(locked, ticket, now):
+        level = Level(target_area.level)
+        locked.level, locked.handling_area = level, target_area
+        locked.deadline, locked.deadline_provisional = deadline_info(now, locked.category.hours_for(level))
+        locked.accepted_at = locked.accepted_at or now
+        locked.extension_requested_hours = None
+
+    def annotate():
+        return _("Pushed down to %(area)s: %(decision)s") % {
+            "area": target_area.name, "decision": decided["decision"].message}
+
+    return _transition(case=case, actor=actor, action="push_down", note=note, now=now, apply=apply,
+                       validate=validate, annotate=annotate)
 
 
 def case_sign(*, case, actor, note="", now=None):
@@ -435,6 +489,7 @@ ACTION_SERVICES = {
     "accept": case_accept,
     "reject": case_reject,
     "merge": case_merge,
+    "push_down": case_push_down,
     "dispatch": case_dispatch,
     "sign": case_sign,
     "return": case_return,
@@ -452,6 +507,7 @@ ACTION_SERVICES = {
 # The extra inputs each action takes beyond the case, the actor, a note and the time.
 ACTION_INPUTS = {
     "merge": ("original",),
+    "push_down": ("target_area", "override_reason"),
     "dispatch": ("department", "co_departments"),
     "request_extension": ("hours",),
     "resolve": ("photos",),
@@ -472,7 +528,8 @@ def case_act(*, case, actor, action, note="", now=None, **inputs):
     for name in ACTION_INPUTS.get(action, ()):
         if name in inputs and inputs[name] is not None:
             kwargs[name] = inputs[name]
-    needed = {"merge": "original", "dispatch": "department", "request_extension": "hours"}.get(action)
+    needed = {"merge": "original", "dispatch": "department", "request_extension": "hours",
+              "push_down": "target_area"}.get(action)
     if needed == "department" and inventory_gates.suggest_department(case.category, case.area) is not None:
         needed = None  # case_dispatch takes the power list's department
     if needed and needed not in kwargs:

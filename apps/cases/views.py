@@ -92,6 +92,7 @@ def _detail_context(request, case, *, revealed=None):
     actions = workflow.actions_for(case, request.user.role)
     offers_merge = any(a.name == "merge" for a in actions)
     return {
+        **_dispatcher_context(request.user, case, {a.name for a in actions}),
         "case": case, "actions": actions, "action_form": ActionForm(),
         "departments": Department.objects.filter(is_active=True, area__path__startswith=county_path(case.area)),
         "reporter_name": revealed[0] if revealed else mask_name(case.reporter_name),
@@ -103,6 +104,32 @@ def _detail_context(request, case, *, revealed=None):
             exclude=case, now=case.created_at) if offers_merge else [],
         "rating_form": RatingForm() if _may_record_callback(request.user, case) else None,
     }
+
+
+def _dispatcher_context(user, case, offered):
+    """What the lists and the dispatch pages add to a case page: the department the power
+    list suggests (preselected in the dispatch form), where the case may be pushed down to
+    (下派) and what the admission list says, the whistle (吹哨) link for township
+    dispatchers, and which tickets link to their pages."""
+    from apps.accounts.models import Role
+    from apps.inventories import gates
+
+    context = {"suggested_department": None, "push_down_targets": [], "push_down_check": None,
+               "may_override": False, "may_whistle": False, "linked_tickets": set()}
+    if "dispatch" in offered:
+        context["suggested_department"] = gates.suggest_department(case.category, case.area)
+    if "push_down" in offered:
+        targets = services.push_down_targets(case=case, actor=user)
+        context["push_down_targets"] = targets
+        if targets:
+            context["push_down_check"] = gates.admission_check(category=case.category, area=targets[0])
+        context["may_override"] = user.role in gates.OVERRIDE_ROLES or user.sees_everything
+    context["may_whistle"] = user.role == Role.TOWNSHIP_DISPATCHER and case.status in workflow.OPEN_STATUSES
+    if user.is_dispatcher or user.role == Role.LEADER or user.sees_everything:
+        context["linked_tickets"] = {t.pk for t in case.tickets.all()}
+    elif user.role == Role.DEPARTMENT_OFFICIAL:
+        context["linked_tickets"] = {t.pk for t in case.tickets.all() if t.department_id == user.department_id}
+    return context
 
 
 def _may_record_callback(user, case):

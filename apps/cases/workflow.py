@@ -77,6 +77,11 @@ ACTIONS = {
         Action("accept", _("Accept"), frozenset({S.REPORTED, S.RETURNED}), S.ACCEPTED, DISPATCHERS),
         Action("reject", _("Reject"), frozenset({S.REPORTED, S.ACCEPTED, S.RETURNED}), S.REJECTED, DISPATCHERS,
                needs_note=True),
+        # 下派 (小事不出村): a dispatcher hands the case down to the village/community or grid
+        # where it is, with that level's deadline; the admission list in force must admit it
+        # (apps/inventories/gates.py admission_gate; a county dispatcher may override).
+        Action("push_down", _("Push down to the village"), frozenset({S.ACCEPTED, S.RETURNED}), S.ACCEPTED,
+               DISPATCHERS, form="push_down"),
         Action("merge", _("Merge as duplicate"), frozenset({S.REPORTED, S.ACCEPTED}), S.REJECTED, DISPATCHERS,
                form="merge"),
         # Dispatching a reported case accepts it in the same step (立案 and 派遣 at once).

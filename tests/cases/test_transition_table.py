@@ -41,6 +41,7 @@ def inputs_for(action, world, original):
     return {
         "merge": {"original": original},
         "dispatch": {"department": world.police},
+        "push_down": {"target_area": world.grid_a},
         "request_extension": {"hours": 8},
         "resolve_on_spot": {"photos": [SimpleUploadedFile("after.jpg", jpeg_bytes())]},
     }.get(action, {})

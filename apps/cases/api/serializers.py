@@ -142,7 +142,8 @@ class CaseCreateSerializer(serializers.Serializer):
 
 class ActionSerializer(serializers.Serializer):
     """Inputs of POST /api/cases/{id}/actions/{action}/. Each action reads the ones it takes:
-    dispatch → department (+ co_departments), merge → original, request_extension → hours,
+    dispatch → department (+ co_departments), merge → original, push_down → target_area
+    (+ override_reason), request_extension → hours,
     resolve / resolve_on_spot / resolve_locally → photos (multipart). A note is a reason
     where one is required (reject, return, reopen, request_extension, refuse_extension)."""
 
@@ -157,6 +158,12 @@ class ActionSerializer(serializers.Serializer):
     hours = serializers.IntegerField(min_value=1, max_value=720, required=False, allow_null=True, default=None)
     photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=MAX_PHOTOS,
                                    default=list)
+    target_area = serializers.PrimaryKeyRelatedField(
+        queryset=Area.objects.filter(level__in=[Level.VILLAGE, Level.GRID]), required=False, allow_null=True,
+        default=None, help_text="push_down: id of the village/community or grid the case is handed down to")
+    override_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="push_down: a county dispatcher's reason to override the community admission list")
 
 
 class DuplicateSerializer(CaseListSerializer):

@@ -118,7 +118,7 @@ class CaseDetail(generics.RetrieveAPIView):
 
 class CaseAction(APIView):
     """Take an action on a case (see `allowed_actions` on the case for what you may do now):
-    accept, reject, merge, dispatch, sign, return, request_extension, grant_extension,
+    accept, reject, merge, push_down (下派: target_area, override_reason), dispatch, sign, return, request_extension, grant_extension,
     refuse_extension, resolve, resolve_on_spot, resolve_locally, verify, reopen, close,
     confirm_close. 409 when the case's state does not allow it now (someone acted first),
     403 when your role may not, 404 when the case is not yours to see."""

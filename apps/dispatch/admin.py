@@ -3,6 +3,7 @@ beside the four seeded); hotline deliveries and whistles can be inspected."""
 from django.contrib import admin
 
 from .directive_models import DirectiveChannel
+from .escalation_models import Escalation
 from .hotline_models import WebhookDelivery
 from .whistle_models import Summons, Whistle
 
@@ -42,3 +43,26 @@ class WhistleAdmin(admin.ModelAdmin):
     list_display = ["case", "unit", "blown_at", "by_escalation"]
     inlines = [SummonsInline]
     readonly_fields = ["case", "unit", "blown_by", "by_escalation", "note", "report_hours", "blown_at"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Read-only: the sweep writes these (one per case and missed deadline); editing one
+    would break the exactly-once record, so nobody may add, change or delete here."""
+
+    list_display = ["case", "from_level", "to_level", "from_area", "to_area", "missed_deadline", "new_deadline",
+                    "at_top", "at"]
+    list_filter = ["from_level", "to_level", "at_top"]
+    search_fields = ["case__number"]
+    date_hierarchy = "at"
+    list_select_related = ["case", "from_area", "to_area"]
+    readonly_fields = [f.name for f in Escalation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.cases.models import Case, Category, Channel, Urgency
+from apps.cases.models import Case, Category, Channel, Urgency, in_area_subtree
 from apps.cases.workflow import Status
 from apps.grids.models import Area
 
@@ -11,7 +11,7 @@ from apps.grids.models import Area
 class QueueFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(label=_("Area (with everything under it)"), queryset=Area.objects.none(),
                                             method="in_subtree", empty_label=_("All my areas"))
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all(),
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.select_related("parent"),
                                                 method="in_category", empty_label=_("All categories"))
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All channels"))
     urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Urgency.choices,
@@ -26,10 +26,12 @@ class QueueFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only areas the person may see are offered (and accepted).
-        self.filters["area"].queryset = Area.objects.visible_to(user).order_by("path") if user else Area.objects.none()
+        # (without the boundaries: a county offers thousands of areas and shows only names)
+        self.filters["area"].queryset = (Area.objects.visible_to(user).defer("boundary").order_by("path")
+                                         if user else Area.objects.none())
 
     def in_subtree(self, queryset, name, value):
-        return queryset.filter(area__path__startswith=value.path) if value else queryset
+        return queryset.filter(in_area_subtree(value)) if value else queryset
 
     def in_category(self, queryset, name, value):
         return queryset.filter(Q(category=value) | Q(category__parent=value)) if value else queryset

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import Case, Category, Channel, Urgency, in_area_subtree
 from apps.cases.workflow import Status
-from apps.grids.models import Area
+from apps.grids.models import Area, Level
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -27,8 +27,14 @@ class QueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Only areas the person may see are offered (and accepted).
         # (without the boundaries: a county offers thousands of areas and shows only names)
-        self.filters["area"].queryset = (Area.objects.visible_to(user).defer("boundary").order_by("path")
-                                         if user else Area.objects.none())
+        areas = Area.objects.visible_to(user).defer("boundary").order_by("path") if user else Area.objects.none()
+        scope = user.scope_area if user else None
+        if scope is not None and scope.level == Level.COUNTY:
+            # A county holds thousands of grids: a dropdown of them all is unusable and took
+            # most of the county queue's render time at city scale (bench/queue.py: 4,421
+            # options). County staff narrow to a township or village here.
+            areas = areas.filter(level__lt=Level.GRID)
+        self.filters["area"].queryset = areas
 
     def in_subtree(self, queryset, name, value):
         return queryset.filter(in_area_subtree(value)) if value else queryset

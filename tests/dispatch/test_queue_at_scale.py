@@ -37,3 +37,14 @@ def test_queue_query_count_does_not_grow_with_categories(client, world, file_cas
         Category.objects.create(code=f"ZZ{n:02d}", name=f"小类{n}", parent=parent)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("dispatch:queue"))
+
+
+def test_county_queue_offers_townships_and_villages_but_not_every_grid(world):
+    from apps.dispatch.filters import QueueFilter
+
+    county_areas = set(QueueFilter(None, queryset=Case.objects.none(), user=world.dan).filters["area"].queryset)
+    assert world.t1 in county_areas and world.v1 in county_areas
+    assert world.grid_a not in county_areas
+
+    township_areas = set(QueueFilter(None, queryset=Case.objects.none(), user=world.tom).filters["area"].queryset)
+    assert world.grid_a in township_areas

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent, Category
 
 
@@ -24,7 +26,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: cases change only through the workflow services, never by editing rows."""
 
     list_display = ("number", "title", "status", "category", "area", "level", "created_at")
@@ -34,12 +36,3 @@ class CaseAdmin(admin.ModelAdmin):
     # Personal data is shown only through the logged reveal on the case page, not here.
     exclude = ("reporter_name", "reporter_phone", "access_code")
     inlines = [EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

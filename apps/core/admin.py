@@ -5,6 +5,20 @@ from .models import CalendarDay
 from .worktime import provisional_years
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only the services write (timelines, escalations, list versions): the
+    admin reads them; adding, changing or deleting one would break what they prove."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     """Where the State Council's holiday schedule of a new year is entered (节假日安排)."""

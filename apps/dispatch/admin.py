@@ -2,6 +2,8 @@
 beside the four seeded); hotline deliveries and whistles can be inspected."""
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .directive_models import DirectiveChannel
 from .escalation_models import Escalation
 from .hotline_models import WebhookDelivery
@@ -46,7 +48,7 @@ class WhistleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
     """Read-only: the sweep writes these (one per case and missed deadline); editing one
     would break the exactly-once record, so nobody may add, change or delete here."""
 
@@ -57,12 +59,3 @@ class EscalationAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["case", "from_area", "to_area"]
     readonly_fields = [f.name for f in Escalation._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

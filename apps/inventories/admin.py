@@ -2,18 +2,9 @@
 here lists are opened and history is read; versions and overrides are read-only."""
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import GateOverride, ImportJob, Inventory, Version, VersionEvent
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inventory)
@@ -25,24 +16,24 @@ class InventoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Version)
-class VersionAdmin(ReadOnly):
+class VersionAdmin(ReadOnlyAdmin):
     list_display = ["inventory", "number", "status", "effective_from", "superseded_on", "published_by",
                     "published_at"]
     list_filter = ["status", "inventory__kind"]
 
 
 @admin.register(VersionEvent)
-class VersionEventAdmin(ReadOnly):
+class VersionEventAdmin(ReadOnlyAdmin):
     list_display = ["version", "action", "actor", "at", "note"]
 
 
 @admin.register(GateOverride)
-class GateOverrideAdmin(ReadOnly):
+class GateOverrideAdmin(ReadOnlyAdmin):
     list_display = ["gate", "area", "category", "departments", "actor", "created_at", "reason"]
     list_filter = ["gate"]
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ReadOnly):
+class ImportJobAdmin(ReadOnlyAdmin):
     list_display = ["inventory", "filename", "status", "total_rows", "created_by", "created_at", "elapsed_ms"]
     exclude = ["content"]

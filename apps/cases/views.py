@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError, InvalidInput, OutOfScope
+from apps.core.views import call_service
 from apps.grids.models import Department, county_path
 
 from . import selectors, services, workflow
@@ -175,12 +176,10 @@ def case_callback(request, pk):
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("cases:detail", pk=pk)
-    try:
-        services.case_rate(case=case, actor=request.user, source=RatingSource.CALLBACK, **form.cleaned_data)
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _done, error = call_service(request, services.case_rate, case=case, source=RatingSource.CALLBACK,
+                                **form.cleaned_data)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Callback rating recorded."))
     return redirect("cases:detail", pk=pk)

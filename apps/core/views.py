@@ -1,8 +1,9 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .exceptions import DomainError, OutOfScope
 from .health import check_beat, check_broker, check_calendar, check_database
 
 
@@ -38,3 +39,17 @@ def home(request):
     if not user.is_authenticated:
         return redirect("login")
     return redirect(user.home_url())
+
+
+def call_service(request, service, **kwargs):
+    """Run a write service for an HTML page, as the person asking.
+
+    Returns (result, None), or (None, message) when the service refused with a domain
+    error, for the page to show. Out of scope is a plain 404, never a message that would
+    confirm the object exists."""
+    try:
+        return service(actor=request.user, **kwargs), None
+    except OutOfScope:
+        raise Http404 from None
+    except DomainError as exc:
+        return None, exc.message

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.exceptions import DomainError, OutOfScope
+from apps.core.exceptions import DomainError
+from apps.core.views import call_service
 
 from . import selectors, services, tabular
 from .columns import COLUMNS, DUTY_KIND_ZH, POWER_KIND_ZH
@@ -101,20 +102,11 @@ def detail(request, pk):
     })
 
 
-def _act(request, fn, **kwargs):
-    try:
-        return fn(actor=request.user, **kwargs), None
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        return None, exc.message
-
-
 @login_required
 @require_POST
 def new_draft(request, pk):
     inventory = _inventory(request, pk)
-    version, error = _act(request, services.draft_create, inventory=inventory)
+    version, error = call_service(request, services.draft_create, inventory=inventory)
     if error:
         messages.error(request, error)
         return redirect("inventories:detail", pk=pk)
@@ -133,7 +125,7 @@ def import_file(request, pk):
     if upload.size > tabular.MAX_BYTES:
         messages.error(request, _("The file is larger than 20 MB."))
         return redirect("inventories:detail", pk=pk)
-    job, error = _act(request, services.import_start, inventory=inventory, filename=upload.name,
+    job, error = call_service(request, services.import_start, inventory=inventory, filename=upload.name,
                       content=upload.read())
     if error:
         messages.error(request, error)
@@ -197,7 +189,7 @@ def item_save(request, pk):
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("inventories:version", pk=pk)
-    _saved, error = _act(request, services.item_save, version=version, item=item, data=form.cleaned_data)
+    _saved, error = call_service(request, services.item_save, version=version, item=item, data=form.cleaned_data)
     if error:
         messages.error(request, error)
     else:
@@ -209,7 +201,7 @@ def item_save(request, pk):
 @require_POST
 def item_delete(request, pk):
     version = _version(request, pk)
-    _done, error = _act(request, services.item_delete, version=version, item_id=request.POST.get("item") or 0)
+    _done, error = call_service(request, services.item_delete, version=version, item_id=request.POST.get("item") or 0)
     if error:
         messages.error(request, error)
     return redirect("inventories:version", pk=pk)
@@ -223,7 +215,7 @@ def publish(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the effective date."))
         return redirect("inventories:version", pk=pk)
-    published, error = _act(request, services.version_publish, version=version,
+    published, error = call_service(request, services.version_publish, version=version,
                             effective_from=form.cleaned_data["effective_from"])
     if error:
         messages.error(request, error)

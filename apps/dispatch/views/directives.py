@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
-from apps.core.exceptions import DomainError, OutOfScope
+from apps.core.exceptions import DomainError
+from apps.core.views import call_service
 from apps.grids.models import Area, Department, Level
 
 from .. import directives, selectors
@@ -89,12 +90,9 @@ def directive_detail(request, pk):
 @require_POST
 def directive_remind(request, pk):
     directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=pk)
-    try:
-        n = directives.directive_remind(directive=directive, actor=request.user)
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    n, error = call_service(request, directives.directive_remind, directive=directive)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Reminded %(n)s units.") % {"n": n})
     return redirect("dispatch:directive", pk=pk)
@@ -106,15 +104,13 @@ def recipient_act(request, pk, action):
     recipient = get_object_or_404(DirectiveRecipient.objects.for_user(request.user), pk=pk)
     if action not in ("sign", "complete"):
         raise Http404
-    try:
-        if action == "sign":
-            directives.directive_sign(recipient=recipient, actor=request.user)
-        else:
-            directives.directive_complete(recipient=recipient, actor=request.user, report=request.POST.get("report", ""))
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if action == "sign":
+        _done, error = call_service(request, directives.directive_sign, recipient=recipient)
+    else:
+        _done, error = call_service(request, directives.directive_complete, recipient=recipient,
+                                    report=request.POST.get("report", ""))
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Done."))
     return redirect("dispatch:directive", pk=recipient.directive_id)

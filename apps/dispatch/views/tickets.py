@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
-from apps.core.exceptions import DomainError, OutOfScope
+from apps.core.views import call_service
 
 from .. import selectors, services
 from ..models import Ticket
@@ -49,19 +49,16 @@ def ticket_act(request, pk, action):
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("dispatch:ticket", pk=pk)
     note = form.cleaned_data["note"]
-    kwargs = {"ticket": ticket, "actor": request.user}
+    kwargs = {"ticket": ticket}
     if action in ("sign", "return", "extension", "result"):
         kwargs["note"] = note
     if action == "extension":
         kwargs["hours"] = form.cleaned_data["hours"]
     if action == "result":
         kwargs["photos"] = request.FILES.getlist("photos")
-    try:
-        services.TICKET_ACTIONS[action](**kwargs)
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _done, error = call_service(request, services.TICKET_ACTIONS[action], **kwargs)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Done."))
     return redirect("dispatch:ticket", pk=pk)

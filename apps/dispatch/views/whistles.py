@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.cases.models import Case
 from apps.core.exceptions import DomainError, OutOfScope
+from apps.core.views import call_service
 from apps.grids.models import Department, Level
 
 from .. import selectors, whistle
@@ -75,12 +76,9 @@ def whistle_blow(request, pk):
 @require_POST
 def summons_report(request, pk):
     summons = get_object_or_404(Summons.objects.visible_to(request.user), pk=pk)
-    try:
-        whistle.whistle_report(summons=summons, actor=request.user, note=request.POST.get("note", ""))
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _done, error = call_service(request, whistle.whistle_report, summons=summons, note=request.POST.get("note", ""))
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Reported (报到): your department has joined the case."))
     return redirect("dispatch:whistles")
@@ -94,12 +92,9 @@ def summons_rate(request, pk):
     if not form.is_valid():
         messages.error(request, _("Rate each from 1 to 5."))
         return redirect("dispatch:whistles")
-    try:
-        whistle.whistle_rate(summons=summons, actor=request.user, **form.cleaned_data)
-    except OutOfScope:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    _done, error = call_service(request, whistle.whistle_rate, summons=summons, **form.cleaned_data)
+    if error:
+        messages.error(request, error)
     else:
         messages.success(request, _("Rating saved."))
     return redirect("dispatch:whistles")
